@@ -1,0 +1,80 @@
+package dev.backlot.engine;
+
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.server.DefaultByteBufferPool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+
+/**
+ * The one XNIO worker and buffer pool shared by every fake in the JVM, so ten fakes do not cost
+ * ten thread pools. Reference-counted: the first fake to start creates it, the last to close
+ * shuts it down, leaving no Backlot thread behind.
+ */
+final class EngineRuntime {
+
+  private static final Object LOCK = new Object();
+  private static EngineRuntime current;
+  private static int users;
+
+  final XnioWorker worker;
+  final ByteBufferPool buffers;
+
+  private EngineRuntime(XnioWorker worker, ByteBufferPool buffers) {
+    this.worker = worker;
+    this.buffers = buffers;
+  }
+
+  static EngineRuntime acquire() {
+    synchronized (LOCK) {
+      if (current == null) {
+        current = create();
+      }
+      users++;
+      return current;
+    }
+  }
+
+  static void release(EngineRuntime runtime) {
+    synchronized (LOCK) {
+      if (runtime != current || users == 0) {
+        return;
+      }
+      if (--users == 0) {
+        current = null;
+        runtime.worker.shutdown();
+        runtime.buffers.close();
+      }
+    }
+  }
+
+  /** Number of fakes holding the runtime; for leak tests. */
+  static int users() {
+    synchronized (LOCK) {
+      return users;
+    }
+  }
+
+  private static EngineRuntime create() {
+    try {
+      Xnio xnio = Xnio.getInstance(io.undertow.Undertow.class.getClassLoader());
+      XnioWorker worker =
+          xnio.createWorker(
+              OptionMap.builder()
+                  .set(Options.WORKER_NAME, "backlot")
+                  .set(Options.WORKER_IO_THREADS, 2)
+                  .set(Options.WORKER_TASK_CORE_THREADS, 4)
+                  .set(Options.WORKER_TASK_MAX_THREADS, 64)
+                  .set(Options.WORKER_TASK_KEEPALIVE, 5_000)
+                  .set(Options.TCP_NODELAY, true)
+                  .set(Options.THREAD_DAEMON, true)
+                  .getMap());
+      return new EngineRuntime(worker, new DefaultByteBufferPool(true, 16 * 1024, -1, 4));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the Backlot IO worker", e);
+    }
+  }
+}

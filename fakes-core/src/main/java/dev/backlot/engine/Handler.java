@@ -1,0 +1,14 @@
+package dev.backlot.engine;
+
+/**
+ * Answers one request. Handlers run on a worker thread, never on an IO thread, and must not
+ * sleep: to answer later, return {@link Response#later} and complete it from a clock task.
+ *
+ * <pre>{@code
+ * Handler hello = req -> Response.json(200, Map.of("hello", req.query("name", "world")));
+ * }</pre>
+ */
+@FunctionalInterface
+public interface Handler {
+  Response handle(Request request) throws Exception;
+}

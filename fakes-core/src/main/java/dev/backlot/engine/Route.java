@@ -1,0 +1,51 @@
+package dev.backlot.engine;
+
+import java.util.Map;
+
+/** A method and path template bound to a handler (HTTP) or a WebSocket endpoint. */
+public final class Route {
+
+  private final String method;
+  private final PathTemplate template;
+  private final Handler handler;
+  private final WebSocketHandler webSocket;
+
+  Route(String method, String path, Handler handler, WebSocketHandler webSocket) {
+    this.method = method;
+    this.template = PathTemplate.of(path);
+    this.handler = handler;
+    this.webSocket = webSocket;
+  }
+
+  /** The method, or "*" for any. */
+  public String method() {
+    return method;
+  }
+
+  public PathTemplate template() {
+    return template;
+  }
+
+  Handler handler() {
+    return handler;
+  }
+
+  WebSocketHandler webSocket() {
+    return webSocket;
+  }
+
+  boolean methodMatches(String m) {
+    return method.equals("*")
+        || method.equals(m)
+        || (m.equals("HEAD") && method.equals("GET") && webSocket == null);
+  }
+
+  Map<String, String> match(String rawPath) {
+    return template.match(rawPath);
+  }
+
+  @Override
+  public String toString() {
+    return (webSocket != null ? "WS " : method + " ") + template;
+  }
+}

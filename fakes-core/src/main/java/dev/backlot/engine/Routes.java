@@ -1,0 +1,102 @@
+package dev.backlot.engine;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The routes of one fake: its backend's protocol. Routes are tried in the order they were added;
+ * the first whose method and path template match wins.
+ *
+ * <pre>{@code
+ * routes.get("/history/{id}", this::history)
+ *       .post("/prompt", this::queuePrompt)
+ *       .ws("/ws", socketHandler);
+ * }</pre>
+ */
+public final class Routes {
+
+  private final List<Route> routes = new CopyOnWriteArrayList<>();
+
+  public Routes get(String path, Handler h) {
+    return add("GET", path, h);
+  }
+
+  public Routes post(String path, Handler h) {
+    return add("POST", path, h);
+  }
+
+  public Routes put(String path, Handler h) {
+    return add("PUT", path, h);
+  }
+
+  public Routes patch(String path, Handler h) {
+    return add("PATCH", path, h);
+  }
+
+  public Routes delete(String path, Handler h) {
+    return add("DELETE", path, h);
+  }
+
+  public Routes head(String path, Handler h) {
+    return add("HEAD", path, h);
+  }
+
+  /** A route for {@code method} ("*" for any method). */
+  public Routes add(String method, String path, Handler h) {
+    routes.add(new Route(method.toUpperCase(Locale.ROOT), path, h, null));
+    return this;
+  }
+
+  /** A WebSocket endpoint on the same port as HTTP. */
+  public Routes ws(String path, WebSocketHandler h) {
+    routes.add(new Route("GET", path, null, h));
+    return this;
+  }
+
+  /** The routes in match order. */
+  public List<Route> all() {
+    return List.copyOf(routes);
+  }
+
+  /** A matched route and its path variables. */
+  record Match(Route route, Map<String, String> params) {}
+
+  Match find(String method, String rawPath, boolean upgrade) {
+    for (Route r : routes) {
+      if ((r.webSocket() != null) != upgrade || !r.methodMatches(method)) {
+        continue;
+      }
+      Map<String, String> params = r.match(rawPath);
+      if (params != null) {
+        return new Match(r, params);
+      }
+    }
+    return null;
+  }
+
+  /** Whether some route has this path under another method (for 405 answers). */
+  List<String> methodsFor(String rawPath) {
+    List<String> out = new ArrayList<>();
+    for (Route r : routes) {
+      if (r.webSocket() == null && r.match(rawPath) != null && !out.contains(r.method())) {
+        out.add(r.method());
+      }
+    }
+    return out;
+  }
+
+  /** The routes most alike {@code method rawPath}, best first, for 404 bodies. */
+  List<String> nearMisses(String method, String rawPath, int max) {
+    return routes.stream()
+        .map(r -> Map.entry(r, r.template().similarity(rawPath) + (r.methodMatches(method) ? 1 : 0)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Comparator.comparing(Map.Entry<Route, Integer>::getValue).reversed())
+        .limit(max)
+        .map(e -> e.getKey().toString())
+        .toList();
+  }
+}

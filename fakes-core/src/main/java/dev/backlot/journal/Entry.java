@@ -1,0 +1,224 @@
+package dev.backlot.journal;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One recorded exchange: an HTTP request and its outcome, a WebSocket message, an SSE event or a
+ * command. Entries are created when the request arrives (so a request whose response stalls is
+ * still visible) and completed when the outcome is known.
+ */
+public final class Entry {
+
+  /** What kind of traffic an entry records. */
+  public enum Kind {
+    /** An HTTP request and its response. */
+    HTTP,
+    /** A WebSocket connection opened (method GET, path of the socket). */
+    WS_OPEN,
+    /** A message the client sent on a WebSocket. */
+    WS_IN,
+    /** A message the fake sent on a WebSocket. */
+    WS_OUT,
+    /** A WebSocket closed, by either side; {@link #status()} holds the close code. */
+    WS_CLOSE,
+    /** A Server-Sent Event the fake sent. */
+    SSE,
+    /** A command of a non-HTTP protocol (e.g. a Redis command). */
+    COMMAND
+  }
+
+  private final long id;
+  private final Kind kind;
+  private final Instant time;
+  private final String method;
+  private final String path;
+  private final String query;
+  private final Map<String, List<String>> headers;
+  private final byte[] body;
+  private final int bodySize;
+  private final long startNanos;
+  private volatile int status;
+  private volatile long latencyNanos = -1;
+  private volatile String fault;
+  private volatile String responseBody;
+  private volatile String outcome;
+
+  Entry(
+      long id,
+      Kind kind,
+      Instant time,
+      String method,
+      String path,
+      String query,
+      Map<String, List<String>> headers,
+      byte[] body,
+      int bodySize) {
+    this.id = id;
+    this.kind = kind;
+    this.time = time;
+    this.method = method;
+    this.path = path;
+    this.query = query == null ? "" : query;
+    this.headers = headers;
+    this.body = body;
+    this.bodySize = bodySize;
+    this.startNanos = System.nanoTime();
+  }
+
+  /** Position in the fake's journal since its last reset: 1, 2, 3, ... */
+  public long id() {
+    return id;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** When it happened, on the fake's clock. */
+  public Instant time() {
+    return time;
+  }
+
+  /** HTTP method; for WebSocket/SSE entries the method of the request that opened the stream. */
+  public String method() {
+    return method;
+  }
+
+  /** The decoded path (for a command: the command name). */
+  public String path() {
+    return path;
+  }
+
+  /** The query string as sent, or "". */
+  public String query() {
+    return query;
+  }
+
+  /** Request headers (case-insensitive keys); empty for messages. */
+  public Map<String, List<String>> headers() {
+    return headers;
+  }
+
+  public String header(String name) {
+    List<String> v = headers.get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /** The body or message, capped at the journal's body limit. */
+  public byte[] body() {
+    return body;
+  }
+
+  public String bodyText() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** The full size of the body before capping. */
+  public int bodySize() {
+    return bodySize;
+  }
+
+  public boolean bodyTruncated() {
+    return bodySize > body.length;
+  }
+
+  /** The response status (HTTP), close code (WS_CLOSE), or 0 while unknown. */
+  public int status() {
+    return status;
+  }
+
+  /** Time from arrival to the end of the response, or null while in flight. */
+  public Duration latency() {
+    long l = latencyNanos;
+    return l < 0 ? null : Duration.ofNanos(l);
+  }
+
+  public boolean completed() {
+    return latencyNanos >= 0;
+  }
+
+  /** The fault rule that acted on this exchange (with the plan's seed), or null. */
+  public String fault() {
+    return fault;
+  }
+
+  /** The response body (capped), or null. */
+  public String responseBody() {
+    return responseBody;
+  }
+
+  /**
+   * How the exchange ended when not by a plain response: "stream closed", "connection reset",
+   * "no route", ...; null otherwise.
+   */
+  public String outcome() {
+    return outcome;
+  }
+
+  /** Records the response; called by the engine once. */
+  public void complete(int status, String responseBody) {
+    this.status = status;
+    this.responseBody = responseBody;
+    this.latencyNanos = System.nanoTime() - startNanos;
+  }
+
+  /** Notes the fault rule that acted on this exchange. */
+  public void fault(String description) {
+    String f = fault;
+    this.fault = f == null ? description : f + "; " + description;
+  }
+
+  public void outcome(String outcome) {
+    this.outcome = outcome;
+    if (latencyNanos < 0) {
+      latencyNanos = System.nanoTime() - startNanos;
+    }
+  }
+
+  /** A compact one-line form: {@code #3 POST /prompt -> 200 (12 ms) body={"prompt":...}}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(96).append('#').append(id).append(' ');
+    switch (kind) {
+      case HTTP -> {
+        sb.append(method).append(' ').append(path);
+        if (!query.isEmpty()) {
+          sb.append('?').append(query);
+        }
+        sb.append(" -> ").append(status == 0 ? "(no response)" : String.valueOf(status));
+        Duration l = latency();
+        if (l != null) {
+          sb.append(" (").append(l.toMillis()).append(" ms)");
+        }
+      }
+      case WS_OPEN -> sb.append("ws open ").append(path);
+      case WS_CLOSE -> sb.append("ws close ").append(path).append(" code=").append(status);
+      case WS_IN -> sb.append("ws <- ").append(path);
+      case WS_OUT -> sb.append("ws -> ").append(path);
+      case SSE -> sb.append("sse -> ").append(path);
+      case COMMAND -> sb.append(path);
+    }
+    if (bodySize > 0) {
+      sb.append(' ').append(abbreviate(bodyText(), 160));
+      if (bodyTruncated()) {
+        sb.append("...(").append(bodySize).append(" bytes)");
+      }
+    }
+    if (outcome != null) {
+      sb.append(" [").append(outcome).append(']');
+    }
+    if (fault != null) {
+      sb.append(" [fault: ").append(fault).append(']');
+    }
+    return sb.toString();
+  }
+
+  static String abbreviate(String s, int max) {
+    String oneLine = s.replace('\n', ' ').replace('\r', ' ');
+    return oneLine.length() <= max ? oneLine : oneLine.substring(0, max - 3) + "...";
+  }
+}
