@@ -259,7 +259,7 @@ public final class NetworkLink implements AutoCloseable {
           if (acceptKey != null) {
             acceptKey.interestOps(0);
           }
-          for (Connection c : connections) {
+          for (Connection c : new ArrayList<>(connections)) {
             c.updateInterest();
           }
           return null;
@@ -474,6 +474,7 @@ public final class NetworkLink implements AutoCloseable {
           }
         } catch (InterruptedException e) {
           interrupted = true;
+          throw new IllegalStateException("interrupted while waiting for the link thread", e);
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
           if (cause instanceof RuntimeException r) {
@@ -496,8 +497,15 @@ public final class NetworkLink implements AutoCloseable {
   private void run() {
     try {
       while (!closeRequested.get()) {
-        selector.select();
+        // Clear the flag before looking at the queue: a task added from now on wakes the
+        // selector; one added earlier is seen here. (A selectNow() inside a task, as in down(),
+        // swallows wakeups, so the flag alone cannot be trusted to mean "a wakeup is pending".)
         wakeupPending.set(false);
+        if (tasks.isEmpty()) {
+          selector.select();
+        } else {
+          selector.selectNow();
+        }
         Set<SelectionKey> keys = selector.selectedKeys();
         for (SelectionKey key : keys) {
           handle(key);

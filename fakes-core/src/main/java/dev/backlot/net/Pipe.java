@@ -69,6 +69,9 @@ final class Pipe {
 
   /** The source is readable. */
   void read() throws IOException {
+    if (eofRead || conn.closed || conn.link.partitioned) {
+      return;
+    }
     ByteBuffer buf = conn.link.readBuffer;
     buf.clear();
     int n = source().read(buf);

@@ -218,6 +218,7 @@ public abstract class Toxic {
   public static final class PacketLoss extends Toxic {
     static final int SEGMENT = 1448;
     static final int MAX_RETRANSMITS = 6;
+    static final long MAX_RTO = Duration.ofMinutes(1).toNanos();
     final double probability;
     volatile long rtoNanos = Duration.ofMillis(200).toNanos();
 
@@ -232,8 +233,8 @@ public abstract class Toxic {
     /** The first retransmission delay (200 ms by default, Linux's minimum RTO). */
     public PacketLoss retransmitTimeout(Duration rto) {
       long n = nanos(rto, "retransmitTimeout");
-      if (n == 0) {
-        throw new IllegalArgumentException("retransmitTimeout must be positive");
+      if (n == 0 || n > MAX_RTO) {
+        throw new IllegalArgumentException("retransmitTimeout must be within (0, 1 min]: " + rto);
       }
       this.rtoNanos = n;
       return this;

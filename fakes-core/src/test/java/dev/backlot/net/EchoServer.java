@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
 /** A raw-socket echo server on 127.0.0.1, one thread per connection; plus socket helpers. */
 final class EchoServer implements AutoCloseable {
@@ -89,6 +91,14 @@ final class EchoServer implements AutoCloseable {
   }
 
   // ------------------------------------------------------------------------------ socket helpers
+
+  /** Awaitility with a generous ceiling and quick polling (the default polls every 100 ms). */
+  static ConditionFactory eventually() {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5));
+  }
 
   /** A blocking client socket to {@code link}, with a generous 10 s read timeout. */
   static Socket connect(NetworkLink link) throws IOException {

@@ -2,12 +2,12 @@ package dev.backlot.net;
 
 import static dev.backlot.net.EchoServer.assertSilentFor;
 import static dev.backlot.net.EchoServer.connect;
+import static dev.backlot.net.EchoServer.eventually;
 import static dev.backlot.net.EchoServer.pattern;
 import static dev.backlot.net.EchoServer.receive;
 import static dev.backlot.net.EchoServer.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -35,7 +35,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NetworkLinkTest {
 
-  private static final Duration PATIENCE = Duration.ofSeconds(15);
 
   private EchoServer echo;
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -90,7 +89,7 @@ class NetworkLinkTest {
       assertThat(stats.bytesDownstream()).isEqualTo(payload.length);
       assertThat(stats.bytesBuffered()).isZero();
     }
-    await().atMost(PATIENCE).until(() -> link.stats().connectionsOpen() == 0);
+    eventually().until(() -> link.stats().connectionsOpen() == 0);
     assertThat(echo.accepted()).isEqualTo(1);
   }
 
@@ -114,7 +113,7 @@ class NetworkLinkTest {
     try (Socket s = connect(link)) {
       assertThat(s.getInputStream().read()).isEqualTo(-1);
     }
-    await().atMost(PATIENCE).until(() -> link.stats().connectionsOpen() == 0);
+    eventually().until(() -> link.stats().connectionsOpen() == 0);
     assertThat(link.stats().connectionsAccepted()).isEqualTo(1);
   }
 
@@ -230,7 +229,7 @@ class NetworkLinkTest {
               });
       for (int round = 0; round < 3; round++) {
         int before = received.get();
-        await().atMost(PATIENCE).until(() -> received.get() > before || reader.isDone());
+        eventually().until(() -> received.get() > before || reader.isDone());
         link.partition();
         link.heal();
       }
@@ -322,7 +321,7 @@ class NetworkLinkTest {
         s.close();
       }
     }
-    await().atMost(PATIENCE).until(() -> link.stats().connectionsOpen() == 0);
+    eventually().until(() -> link.stats().connectionsOpen() == 0);
   }
 
   @Test

@@ -2,12 +2,12 @@ package dev.backlot.net;
 
 import static dev.backlot.net.EchoServer.assertSilentFor;
 import static dev.backlot.net.EchoServer.connect;
+import static dev.backlot.net.EchoServer.eventually;
 import static dev.backlot.net.EchoServer.pattern;
 import static dev.backlot.net.EchoServer.receive;
 import static dev.backlot.net.EchoServer.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.backlot.engine.Clock;
@@ -44,7 +44,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ToxicsTest {
 
-  private static final Duration PATIENCE = Duration.ofSeconds(15);
   /** Slack added to upper bounds for scheduling stalls of a noisy 2-core machine. */
   private static final long NOISE_MS = 2_000;
 
@@ -83,7 +82,7 @@ class ToxicsTest {
 
   /** Waits until the link has armed a timer for data it holds, then moves the clock. */
   private void advanceWhenHeld(Duration step) {
-    await().atMost(PATIENCE).until(() -> clock.pendingTasks() > 0);
+    eventually().until(() -> clock.pendingTasks() > 0);
     clock.advance(step);
   }
 
@@ -205,17 +204,17 @@ class ToxicsTest {
     try (Socket s = connect(link)) {
       send(s, pattern(total, 4));
       // Everything echoed and held by the toxic before time moves.
-      await().atMost(PATIENCE).until(() -> link.stats().bytesBuffered() == total);
+      eventually().until(() -> link.stats().bytesBuffered() == total);
       ByteArrayOutputStream got = new ByteArrayOutputStream();
       for (int step = 1; step <= 10; step++) {
         advanceWhenHeld(Duration.ofMillis(100));
         long allowed = (long) rate * step / 10; // bytes the rate allows after step * 100 ms
-        await().atMost(PATIENCE).until(() -> link.stats().bytesDownstream() >= allowed - 5_000);
+        eventually().until(() -> link.stats().bytesDownstream() >= allowed - 5_000);
         long delivered = link.stats().bytesDownstream();
         assertThat(delivered).as("after %d ms", step * 100).isBetween(allowed - 5_000, allowed);
         got.write(receive(s, (int) delivered - got.size()));
       }
-      await().atMost(PATIENCE).until(() -> link.stats().bytesDownstream() == total);
+      eventually().until(() -> link.stats().bytesDownstream() == total);
       got.write(receive(s, total - got.size()));
       assertThat(got.toByteArray()).isEqualTo(pattern(total, 4));
     }
@@ -317,7 +316,7 @@ class ToxicsTest {
 
       assertThat(s.getInputStream().read()).isEqualTo(-1);
     }
-    await().atMost(PATIENCE).until(() -> link.stats().connectionsOpen() == 0);
+    eventually().until(() -> link.stats().connectionsOpen() == 0);
   }
 
   @Test
@@ -345,7 +344,7 @@ class ToxicsTest {
           .isInstanceOf(SocketException.class)
           .hasMessageContaining("Connection reset");
     }
-    await().atMost(PATIENCE).until(() -> echo.accepted() == 1);
+    eventually().until(() -> echo.accepted() == 1);
   }
 
   // -------------------------------------------------------------------- slow close, limit data
@@ -376,7 +375,7 @@ class ToxicsTest {
       send(s, payload);
       assertThat(s.getInputStream().readAllBytes()).isEqualTo(Arrays.copyOf(payload, 100));
     }
-    await().atMost(PATIENCE).until(() -> link.stats().connectionsOpen() == 0);
+    eventually().until(() -> link.stats().connectionsOpen() == 0);
     assertThat(link.stats().bytesDownstream()).isEqualTo(100);
   }
 
@@ -391,7 +390,7 @@ class ToxicsTest {
       // The target got "6789A" and then the connection closed; its echo may or may not make it.
       assertThat("6789A").startsWith(new String(s.getInputStream().readAllBytes()));
     }
-    await().atMost(PATIENCE).until(() -> link.stats().connectionsOpen() == 0);
+    eventually().until(() -> link.stats().connectionsOpen() == 0);
     assertThat(link.stats().bytesUpstream()).isEqualTo(10);
   }
 
@@ -414,7 +413,7 @@ class ToxicsTest {
   @Test
   void packetLossDelaysSomeRoundTripsButLosesNothing() throws Exception {
     NetworkLink link = link();
-    link.toxics().packetLoss(Direction.DOWNSTREAM, 0.3).retransmitTimeout(Duration.ofMillis(50));
+    link.toxics().packetLoss(Direction.DOWNSTREAM, 0.3).retransmitTimeout(Duration.ofMillis(20));
     int slow = 0;
     try (Socket s = connect(link)) {
       for (int i = 0; i < 30; i++) {
@@ -422,7 +421,7 @@ class ToxicsTest {
         long t0 = System.nanoTime();
         send(s, msg);
         assertThat(receive(s, 32)).isEqualTo(msg);
-        if (millisSince(t0) >= 50) {
+        if (millisSince(t0) >= 20) {
           slow++;
         }
       }
@@ -459,6 +458,57 @@ class ToxicsTest {
   }
 
   @Test
+  void toxicityPicksTheSameConnectionsWhenAddedToOpenOnes() throws Exception {
+    List<Boolean> addedFirst = affectedConnections(42);
+    List<Boolean> addedLater = new ArrayList<>();
+    try (NetworkLink link = NetworkLink.builder().target(echo.address()).seed(42).start()) {
+      List<Socket> sockets = new ArrayList<>();
+      try {
+        for (int i = 0; i < 20; i++) {
+          Socket s = connect(link);
+          sockets.add(s);
+          int accepted = i + 1; // keep the accept order the connect order
+          eventually().until(() -> link.stats().connectionsAccepted() == accepted);
+        }
+        link.toxics().named("cut").limitData(Direction.DOWNSTREAM, 0).toxicity(0.5);
+        for (Socket s : sockets) {
+          send(s, "?".getBytes());
+          addedLater.add(s.getInputStream().read() == -1);
+        }
+      } finally {
+        for (Socket s : sockets) {
+          s.close();
+        }
+      }
+    }
+    assertThat(addedLater).isEqualTo(addedFirst);
+  }
+
+  @Test
+  void jitterIsSeeded() throws Exception {
+    assertThat(firstLatency(42))
+        .isEqualTo(firstLatency(42))
+        .isBetween(Duration.ofMillis(50).toNanos(), Duration.ofMillis(150).toNanos());
+    assertThat(List.of(firstLatency(1), firstLatency(2), firstLatency(3))).doesNotHaveDuplicates();
+  }
+
+  /** The delay (ns) a 100 +/- 50 ms latency toxic gives the first message of the first connection. */
+  private long firstLatency(long seed) throws Exception {
+    ManualClock manual = Clock.manual();
+    try (NetworkLink link =
+            NetworkLink.builder().target(echo.address()).clock(manual).seed(seed).start();
+        Socket s = connect(link)) {
+      link.toxics().latency(Direction.DOWNSTREAM, Duration.ofMillis(100)).jitter(Duration.ofMillis(50));
+      send(s, "j".getBytes());
+      eventually().until(() -> manual.pendingTasks() == 1);
+      Duration delay = Duration.between(manual.instant(), manual.pendingDueTimes().get(0));
+      manual.advance(delay);
+      assertThat(receive(s, 1)).isEqualTo("j".getBytes());
+      return delay.toNanos();
+    }
+  }
+
+  @Test
   void toxicsAreAddedToAndRemovedFromOpenConnections() throws Exception {
     NetworkLink link = manualLink();
     try (Socket s = connect(link)) {
@@ -467,7 +517,7 @@ class ToxicsTest {
 
       Toxic.Latency lag = link.toxics().latency(Direction.DOWNSTREAM, Duration.ofHours(1));
       send(s, "2".getBytes());
-      await().atMost(PATIENCE).until(() -> clock.pendingTasks() > 0);
+      eventually().until(() -> clock.pendingTasks() > 0);
       assertSilentFor(s, Duration.ofMillis(200));
 
       assertThat(link.toxics().remove("latency_downstream")).isTrue(); // no clock advance
