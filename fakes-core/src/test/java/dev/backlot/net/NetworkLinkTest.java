@@ -378,6 +378,57 @@ class NetworkLinkTest {
     }
   }
 
+  @Test
+  void controlCallsInQuickSuccessionNeverHang() throws Exception {
+    // Regression: a selectNow() inside down() used to swallow the wakeup meant for the next call.
+    NetworkLink link = link();
+    for (int i = 0; i < 100; i++) {
+      link.partition();
+      link.down();
+      Toxic t = link.toxics().timeout(Direction.DOWNSTREAM, Duration.ZERO);
+      t.remove();
+      link.up();
+      link.heal();
+      if (i % 25 == 0) {
+        try (Socket s = connect(link)) {
+          send(s, "alive".getBytes());
+          assertThat(receive(s, 5)).isEqualTo("alive".getBytes());
+        }
+      }
+    }
+  }
+
+  @Test
+  void builderAndDescriptions() {
+    assertThatThrownBy(() -> NetworkLink.builder().start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("target");
+    assertThatThrownBy(() -> NetworkLink.builder().port(70_000))
+        .isInstanceOf(IllegalArgumentException.class);
+    NetworkLink link =
+        closeLater(NetworkLink.to(echo.address().getHostString(), echo.address().getPort()));
+    assertThat(link.target()).isEqualTo(echo.address());
+    assertThat(link.seed()).isZero();
+    assertThat(link.clock()).isSameAs(dev.backlot.engine.Clock.system());
+    link.toxics().latency(Direction.UPSTREAM, Duration.ofMillis(5)).jitter(Duration.ofMillis(1));
+    link.toxics().slicer(Direction.UPSTREAM, 4).sizeVariation(1).delay(Duration.ofMillis(1));
+    link.toxics().packetLoss(Direction.UPSTREAM, 0.1);
+    link.toxics().bandwidth(Direction.DOWNSTREAM, 1000);
+    link.toxics().timeout(Direction.DOWNSTREAM, Duration.ofSeconds(1));
+    link.toxics().resetPeer(Direction.DOWNSTREAM, Duration.ofSeconds(1));
+    link.toxics().slowClose(Direction.DOWNSTREAM, Duration.ofSeconds(1));
+    link.toxics().limitData(Direction.DOWNSTREAM, 9);
+    link.partition();
+    assertThat(link.toString())
+        .contains("127.0.0.1:" + link.port(), "partitioned", "latency_upstream", "slicer_upstream",
+            "packet_loss_upstream", "bandwidth_downstream", "timeout_downstream",
+            "reset_peer_downstream", "slow_close_downstream", "limit_data_downstream");
+    assertThat(link.toxics().get("latency_upstream").orElseThrow().toString())
+        .isEqualTo("latency[latency_upstream, upstream, toxicity=1.0, latency=PT0.005S, jitter=PT0.001S]");
+    link.reset();
+    assertThat(link.toString()).doesNotContain("partitioned", "latency");
+  }
+
   static List<Thread> linkThreads(String name) {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive())
