@@ -328,6 +328,8 @@ public final class NetworkLink implements AutoCloseable {
 
   /**
    * Counters of one link, for assertions: {@code await().until(() -> link.stats().connectionsOpen() == 0)}.
+   * Byte counts move right after the link hands bytes to the kernel, so a fast client may read
+   * data a moment before the count includes it: await counts rather than reading them once.
    *
    * @param connectionsAccepted connections accepted since the link started
    * @param connectionsOpen connections open now
