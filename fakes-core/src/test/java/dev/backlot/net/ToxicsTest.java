@@ -263,10 +263,11 @@ class ToxicsTest {
   void slicerOnTheWallClockMakesTheClientReadSeveralTimes() throws Exception {
     NetworkLink link = link();
     link.toxics()
-        .slicer(Direction.DOWNSTREAM, 100)
+        .slicer(Direction.DOWNSTREAM, 200)
         .sizeVariation(20)
-        .delay(Duration.ofMillis(50));
-    byte[] payload = pattern(2_000, 5); // about 20 slices over about a second
+        .delay(Duration.ofMillis(200));
+    // About 10 slices spread over about 1.8 s: a single read would need a longer client stall.
+    byte[] payload = pattern(2_000, 5);
     try (Socket s = connect(link)) {
       send(s, payload);
       InputStream in = s.getInputStream();
