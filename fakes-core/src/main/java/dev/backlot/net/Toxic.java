@@ -114,6 +114,10 @@ public abstract class Toxic {
   /**
    * Delays every piece of data (and the close that follows it) by {@code latency}, plus a
    * uniform, seeded {@linkplain #jitter(Duration) jitter}; order is always kept, as TCP would.
+   *
+   * <pre>{@code
+   * link.toxics().latency(Direction.DOWNSTREAM, Duration.ofMillis(200)).jitter(Duration.ofMillis(20));
+   * }</pre>
    */
   public static final class Latency extends Toxic {
     volatile long latencyNanos;
@@ -161,6 +165,10 @@ public abstract class Toxic {
    * Cuts each piece of data into {@code averageSize}-byte slices (plus or minus a seeded
    * {@linkplain #sizeVariation(int) variation}) written separately, {@linkplain #delay(Duration)
    * delay} apart: the reader sees many small reads.
+   *
+   * <pre>{@code
+   * link.toxics().slicer(Direction.DOWNSTREAM, 64).sizeVariation(16).delay(Duration.ofMillis(5));
+   * }</pre>
    */
   public static final class Slicer extends Toxic {
     final int averageSize;
@@ -214,6 +222,10 @@ public abstract class Toxic {
    * "lost" with the given probability (seeded, per connection) and then arrives one
    * {@linkplain #retransmitTimeout(Duration) retransmit timeout} later, doubling for each
    * further loss of the same segment (at most 6 times); later data waits behind it.
+   *
+   * <pre>{@code
+   * link.toxics().packetLoss(Direction.DOWNSTREAM, 0.05).retransmitTimeout(Duration.ofMillis(50));
+   * }</pre>
    */
   public static final class PacketLoss extends Toxic {
     static final int SEGMENT = 1448;
