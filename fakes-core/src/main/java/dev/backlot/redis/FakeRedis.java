@@ -610,6 +610,8 @@ public final class FakeRedis implements Fake {
     }
     if (isUnsupported(reply)) {
       reply = unknownCommand(name, params);
+    } else if (name.equals("type")) {
+      reply = typeAsStatus(reply);
     }
     return reply;
   }
@@ -636,6 +638,17 @@ public final class FakeRedis implements Fake {
     byte[] d = reply.data();
     return d.length > 24 && d[0] == '-'
         && new String(d, 1, 23, StandardCharsets.UTF_8).equals("Unsupported operation: ");
+  }
+
+  /** jedis-mock answers TYPE with a bulk string; Redis with a status ({@code +stream}). */
+  private static Slice typeAsStatus(Slice reply) {
+    byte[] d = reply.data();
+    if (d.length == 0 || d[0] != '$') {
+      return reply; // an error, or QUEUED inside MULTI (EXEC's array keeps jedis-mock's form)
+    }
+    String text = new String(d, StandardCharsets.UTF_8);
+    int eol = text.indexOf("\r\n");
+    return Response.simpleString(text.substring(eol + 2, text.length() - 2));
   }
 
   /** Redis's own words for a command it does not know (jedis-mock says "Unsupported"). */

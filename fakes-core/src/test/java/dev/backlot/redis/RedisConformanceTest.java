@@ -145,6 +145,8 @@ class RedisConformanceTest {
           .hasMessage("ERR value is not an integer or out of range");
       assertThat(j.del("a", "b", "zz")).isEqualTo(2);
       assertThat(j.exists("k")).isTrue();
+      assertThat(j.eval("return redis.call('GET', KEYS[1]) .. ARGV[1]", List.of("k"),
+          List.of("!"))).isEqualTo("vw!"); // jedis-mock's Lua bridge runs on Jedis classes
     }
   }
 
