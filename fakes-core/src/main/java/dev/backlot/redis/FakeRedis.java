@@ -1,5 +1,6 @@
 package dev.backlot.redis;
 
+import com.github.fppt.jedismock.RedisClient;
 import com.github.fppt.jedismock.RedisServer;
 import com.github.fppt.jedismock.datastructures.Slice;
 import com.github.fppt.jedismock.operations.server.MockExecutor;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -93,7 +95,12 @@ public final class FakeRedis implements Fake {
 
   private static final Set<String> WAKE_AFTER = Set.of("xadd", "exec", "eval", "evalsha");
   private static final int ARG_LIMIT = 256;
+  // jedis-mock internals reached by reflection (checked by the lifecycle tests): the databases
+  // (for a FLUSHALL without a connection) and the service's clients (for a clean stop).
   private static final Method GET_BASES = basesAccessor();
+  private static final Field SERVICE = field("com.github.fppt.jedismock.RedisServer", "service");
+  private static final Field CLIENTS =
+      field("com.github.fppt.jedismock.RedisServer$RedisServiceJob", "clients");
 
   private final int configuredPort;
   private final Clock clock;
@@ -286,10 +293,19 @@ public final class FakeRedis implements Fake {
       }
       running = false;
       closeInternal();
+      List<RedisClient> clients = clientsOf(server);
       try {
         server.stop();
       } catch (IOException e) {
         throw new UncheckedIOException("redis fake did not stop cleanly", e);
+      }
+      // jedis-mock's stop() closes its clients before its server socket: a connection accepted
+      // in between is handed to a pool that is already shutting down and is never served nor
+      // closed, so its client would hang until its socket timeout. Close those too.
+      if (clients != null) {
+        for (RedisClient c : clients) {
+          c.close();
+        }
       }
     }
   }
@@ -346,6 +362,30 @@ public final class FakeRedis implements Fake {
       }
       groups.clear();
       bases.notifyAll();
+    }
+  }
+
+  /** The live client list of jedis-mock's running service, or null if it cannot be reached. */
+  @SuppressWarnings("unchecked")
+  private static List<RedisClient> clientsOf(RedisServer s) {
+    if (SERVICE == null || CLIENTS == null) {
+      return null;
+    }
+    try {
+      Object service = SERVICE.get(s);
+      return service == null ? null : (List<RedisClient>) CLIENTS.get(service);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static Field field(String className, String name) {
+    try {
+      Field f = Class.forName(className).getDeclaredField(name);
+      f.setAccessible(true);
+      return f;
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
     }
   }
 

@@ -17,11 +17,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.HostAndPort;
@@ -128,6 +131,45 @@ class FakeRedisLifecycleTest {
       redis.stop();
       assertThatThrownBy(() -> blpop.get(10, SECONDS))
           .hasCauseInstanceOf(JedisConnectionException.class);
+    }
+  }
+
+  @Test
+  void noConnectionHangsWhenTheFakeStopsWhileClientsConnect() throws Exception {
+    try (FakeRedis redis = new FakeRedis().start()) {
+      int port = redis.port();
+      for (int round = 0; round < 20; round++) {
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger answered = new AtomicInteger();
+        List<Future<String>> connectors = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+          connectors.add(pool.submit(() -> {
+            while (!done.get()) {
+              try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+                s.setSoTimeout(5000); // a generous ceiling: a served or cut connection is faster
+                Resp.write(s.getOutputStream(), List.of("PING"));
+                if ("PONG".equals(Resp.read(s.getInputStream()))) {
+                  answered.incrementAndGet();
+                }
+              } catch (java.net.SocketTimeoutException e) {
+                return "a connection hung: " + e;
+              } catch (IOException e) {
+                // refused or cut: what a stopped server does
+
+              }
+            }
+            return "ok";
+          }));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() >= 3);
+        redis.stop();
+        done.set(true);
+        for (Future<String> c : connectors) {
+          assertThat(c.get(20, SECONDS)).as("round " + round).isEqualTo("ok");
+        }
+        redis.start();
+      }
     }
   }
 
