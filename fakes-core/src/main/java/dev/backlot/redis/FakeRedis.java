@@ -101,6 +101,7 @@ public final class FakeRedis implements Fake {
   private static final Field SERVICE = field("com.github.fppt.jedismock.RedisServer", "service");
   private static final Field CLIENTS =
       field("com.github.fppt.jedismock.RedisServer$RedisServiceJob", "clients");
+  private static final Field SOCKET = field("com.github.fppt.jedismock.RedisClient", "socket");
 
   private final int configuredPort;
   private final Clock clock;
@@ -124,6 +125,7 @@ public final class FakeRedis implements Fake {
   private RedisServer server;
   private NetworkLink link;
   private volatile int port;
+  private volatile Instant startedAt = Instant.EPOCH;
   private volatile boolean running;
   private volatile boolean closed;
   private Socket internal;
@@ -178,6 +180,7 @@ public final class FakeRedis implements Fake {
         }
       }
       running = true;
+      startedAt = clock.instant();
       if (first) {
         if (withLink) {
           link = NetworkLink.builder().target("127.0.0.1", port).clock(clock).seed(seed)
@@ -625,6 +628,15 @@ public final class FakeRedis implements Fake {
     if (added != null) {
       return runAdded(state, added, params);
     }
+    if (name.equals("info") && !state.isTransactionModeOn()) {
+      return info(state, params);
+    }
+    if (name.equals("client") && !params.isEmpty() && !state.isTransactionModeOn()) {
+      Slice reply = client(state, params);
+      if (reply != null) {
+        return reply;
+      }
+    }
     JobWatch[] ws = watchView;
     Slice reply;
     Set<String> jobKeys = ws.length == 0 ? null : jobKeys(ws, state, name, params);
@@ -654,6 +666,74 @@ public final class FakeRedis implements Fake {
       reply = typeAsStatus(reply);
     }
     return reply;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Slice info(OperationExecutorState state, List<Slice> params) {
+    synchronized (state.lock()) {
+      List<RedisClient> clients = clientsOf(server);
+      return ServerInfo.reply(params, new ServerInfo.Facts(
+          port,
+          Math.max(0, Duration.between(startedAt, clock.instant()).getSeconds()),
+          clients == null ? 1 : clients.size(),
+          state.blockingManager().blockedClients(),
+          // jedis-mock's data lock is its map of databases
+          state.lock() instanceof Map<?, ?> m ? (Map<Integer, RedisBase>) m : Map.of()));
+    }
+  }
+
+  /** CLIENT LIST, INFO and ID, which jedis-mock lacks (RQ's workers list clients); else null. */
+  private Slice client(OperationExecutorState state, List<Slice> params) {
+    String sub = params.get(0).toString().toLowerCase(Locale.ROOT);
+    switch (sub) {
+      case "id" -> {
+        return Response.integer(connectionId(state));
+      }
+      case "info" -> {
+        return Response.bulkString(Slice.create(clientLine(state)));
+      }
+      case "list" -> {
+        List<RedisClient> live = clientsOf(server);
+        List<OperationExecutorState> states;
+        synchronized (connections) {
+          states = new ArrayList<>(connections.keySet());
+        }
+        states.sort((a, b) -> Integer.compare(connectionId(a), connectionId(b)));
+        StringBuilder sb = new StringBuilder();
+        for (OperationExecutorState s : states) {
+          if ((live == null || live.contains(s.owner())) && !internalName.equals(s.getClientName())) {
+            sb.append(clientLine(s));
+          }
+        }
+        return Response.bulkString(Slice.create(sb.toString()));
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private String clientLine(OperationExecutorState s) {
+    String name = s.getClientName() == null ? "" : s.getClientName();
+    return "id=" + connectionId(s) + " addr=" + remoteAddress(s.owner()) + " laddr=127.0.0.1:"
+        + port + " fd=8 name=" + name + " age=0 idle=0 flags=N db=" + s.getSelected()
+        + " sub=0 psub=0 ssub=0 multi=" + (s.isTransactionModeOn() ? s.tx().size() : -1)
+        + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
+        + " tot-mem=0 events=r cmd=client|list user=default redir=-1 resp=2\n";
+  }
+
+  private static String remoteAddress(RedisClient c) {
+    try {
+      if (SOCKET != null) {
+        java.net.SocketAddress a = ((Socket) SOCKET.get(c)).getRemoteSocketAddress();
+        if (a instanceof InetSocketAddress i) {
+          return i.getAddress().getHostAddress() + ":" + i.getPort();
+        }
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // fall through
+    }
+    return "127.0.0.1:0";
   }
 
   /** Runs an added command as jedis-mock runs its own: under the data lock, queued in MULTI. */

@@ -103,6 +103,33 @@ public final class JobLayout {
     return hash && id.indexOf(':') >= 0 ? null : id;
   }
 
+  /**
+   * The status job {@code id} has in the fake now, read from the layout: RQ's hash field, or the
+   * {@code status} of Celery's JSON. A job with nothing stored is null for RQ and {@code PENDING}
+   * for Celery (which reports any unknown task as pending).
+   *
+   * <pre>{@code
+   * JobLayout.RQ.status(redis, "job-1");            // "started"
+   * JobLayout.CELERY.state(redis, "task-9");        // JobState.SUCCEEDED
+   * }</pre>
+   */
+  public String status(FakeRedis redis, String id) {
+    String status;
+    if (hash) {
+      status = (String) redis.call("HGET", key(id), "status");
+    } else {
+      String json = (String) redis.call("GET", key(id));
+      status = json == null ? null : statusOfJson(json);
+    }
+    return status != null || implicitStart.isEmpty() ? status : implicitStart.get(0);
+  }
+
+  /** The engine state of {@link #status(FakeRedis, String)}, or null when there is none. */
+  public dev.backlot.jobs.JobState state(FakeRedis redis, String id) {
+    String s = status(redis, id);
+    return s == null ? null : vocabulary.findState(s).orElse(null);
+  }
+
   /** The status stored at {@code key}, or null (missing, another type, no status). */
   String status(RedisBase base, Slice key) {
     RMDataStructure value = base.getValue(key);
