@@ -1,5 +1,8 @@
 package dev.backlot.engine;
 
+import dev.backlot.fault.FaultPlan;
+import dev.backlot.fault.MessageFault;
+import dev.backlot.fault.StreamTrigger;
 import dev.backlot.journal.Entry;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
@@ -7,36 +10,64 @@ import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.xnio.IoUtils;
+import org.xnio.channels.StreamSinkChannel;
 
-/** Writes events in order on the exchange's IO thread, one write in flight at a time. */
+/**
+ * Writes events in order on the exchange's IO thread, one write in flight at a time. Fault rules
+ * ({@code faults().onSse(...)}) may drop, delay or duplicate events, in order, and cut the stream
+ * after some events: the cut lands after the bytes of those events, so the client reads them and
+ * then a broken chunked body.
+ */
 final class SseStreamImpl implements SseStream {
+
+  /** Queue marker: cut the connection here. */
+  private static final ByteBuffer CUT = ByteBuffer.allocate(0);
 
   private final HttpServerExchange ex;
   private final Entry entry;
   private final FakeServer<?> fake;
   private final Request request;
+  private final FaultPlan plan;
+  private final List<StreamTrigger> triggers;
+  private final Sequencer sequencer;
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
   private final List<Runnable> closeActions = new CopyOnWriteArrayList<>();
   private boolean writing;
+  private boolean wroteAny;
   private boolean closeRequested;
+  private boolean cutRequested;
+  private int sent;
   private volatile boolean open = true;
 
-  SseStreamImpl(HttpServerExchange ex, Entry entry, FakeServer<?> fake) {
+  SseStreamImpl(HttpServerExchange ex, Entry entry, FakeServer<?> fake, Request request) {
     this.ex = ex;
     this.entry = entry;
     this.fake = fake;
     this.request =
-        Request.of(entry.method(), entry.path() + (entry.query().isEmpty() ? "" : "?" + entry.query()),
-            java.util.Map.of(), entry.body());
+        request != null
+            ? request
+            : Request.of(entry.method(),
+                entry.path() + (entry.query().isEmpty() ? "" : "?" + entry.query()),
+                java.util.Map.of(), entry.body());
+    this.plan = fake.faults();
+    this.triggers = plan.hasSseRules() ? plan.armSse(this.request) : List.of();
+    this.sequencer = new Sequencer(fake.clock(), null);
     ex.addExchangeCompleteListener(
         (exchange, next) -> {
           finished("stream closed");
           next.proceed();
         });
+    for (StreamTrigger t : triggers) {
+      entry.fault(t.description());
+      if (t.immediate()) {
+        cut(t);
+      }
+    }
   }
 
   @Override
@@ -54,34 +85,83 @@ final class SseStreamImpl implements SseStream {
       sb.append("data: ").append(line).append('\n');
     }
     sb.append('\n');
-    write(sb.toString(), event == null ? data : "event: " + event + " " + data);
+    write(sb.toString(), event == null ? data : "event: " + event + " " + data, event, data);
   }
 
   @Override
   public void sendRaw(String text) {
-    write(text, text);
+    write(text, text, null, text);
   }
 
-  private void write(String wire, String journalText) {
+  private void write(String wire, String journalText, String event, String data) {
     if (!open) {
       return;
     }
-    fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
+    MessageFault f = plan.hasSseRules() ? plan.decideSseEvent(request, event, data) : null;
+    if (f == null && triggers.isEmpty() && sequencer.idle()) {
+      emit(wire, journalText, null);
+      return;
+    }
+    if (f != null && f.drop()) {
+      Entry e = fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
+      e.fault(f.description());
+      e.outcome("dropped by fault: not sent");
+      return;
+    }
+    int copies = f != null && f.duplicate() ? 2 : 1;
+    sequencer.submit(
+        f == null ? Duration.ZERO : f.delay(),
+        () -> {
+          for (int i = 0; i < copies; i++) {
+            emit(wire, journalText, f == null ? null : i == 0 ? f.description() : "(copy) " + f.description());
+          }
+          for (StreamTrigger t : triggers) {
+            if (t.count(true, data, false, event)) {
+              cut(t);
+            }
+          }
+        });
+  }
+
+  private void emit(String wire, String journalText, String fault) {
+    if (!open) {
+      return;
+    }
+    Entry e = fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
+    if (fault != null) {
+      e.fault(fault);
+    }
     synchronized (queue) {
-      if (closeRequested) {
+      if (closeRequested || cutRequested) {
         return;
       }
       queue.add(ByteBuffer.wrap(wire.getBytes(StandardCharsets.UTF_8)));
     }
-    ex.getIoThread().execute(this::pump);
+    onIoThread(this::pump);
+  }
+
+  private void cut(StreamTrigger t) {
+    synchronized (queue) {
+      if (cutRequested || closeRequested) {
+        return;
+      }
+      cutRequested = true;
+      queue.add(CUT);
+    }
+    onIoThread(this::pump);
   }
 
   @Override
   public void close() {
-    synchronized (queue) {
-      closeRequested = true;
-    }
-    ex.getIoThread().execute(this::pump);
+    // Through the sequencer, so events held back by a fault still go out first.
+    sequencer.submit(
+        Duration.ZERO,
+        () -> {
+          synchronized (queue) {
+            closeRequested = true;
+          }
+          onIoThread(this::pump);
+        });
   }
 
   @Override
@@ -108,6 +188,14 @@ final class SseStreamImpl implements SseStream {
     return request;
   }
 
+  private void onIoThread(Runnable r) {
+    try {
+      ex.getIoThread().execute(r);
+    } catch (RuntimeException rejected) {
+      finished("fake closed");
+    }
+  }
+
   // IO thread only.
   private void pump() {
     ByteBuffer next;
@@ -118,9 +206,13 @@ final class SseStreamImpl implements SseStream {
       }
       next = queue.poll();
       end = next == null && closeRequested;
-      if (next != null) {
+      if (next != null && next != CUT) {
         writing = true;
       }
+    }
+    if (next == CUT) {
+      cutNow();
+      return;
     }
     Sender sender = ex.getResponseSender();
     if (end) {
@@ -130,6 +222,7 @@ final class SseStreamImpl implements SseStream {
     if (next == null) {
       return;
     }
+    wroteAny = true;
     sender.send(
         next,
         new IoCallback() {
@@ -137,6 +230,7 @@ final class SseStreamImpl implements SseStream {
           public void onComplete(HttpServerExchange exchange, Sender s) {
             synchronized (queue) {
               writing = false;
+              sent++;
             }
             pump();
           }
@@ -152,11 +246,46 @@ final class SseStreamImpl implements SseStream {
         });
   }
 
+  // IO thread: every event before the cut has been written.
+  private void cutNow() {
+    int n;
+    synchronized (queue) {
+      n = sent;
+    }
+    entry.outcome("stream cut by fault after " + n + (n == 1 ? " event" : " events"));
+    if (!wroteAny) {
+      // Nothing sent yet: send the status line and headers, so the client sees a stream that
+      // started and broke, not a missing response.
+      StreamSinkChannel ch = ex.getResponseChannel();
+      try {
+        if (ch != null && !ch.flush()) {
+          ch.getWriteSetter()
+              .set(
+                  c -> {
+                    try {
+                      if (c.flush()) {
+                        abort();
+                      }
+                    } catch (IOException e) {
+                      abort();
+                    }
+                  });
+          ch.resumeWrites();
+          return;
+        }
+      } catch (IOException e) {
+        // the client is gone already
+      }
+    }
+    abort();
+  }
+
   private void finished(String how) {
     if (!open) {
       return;
     }
     open = false;
+    sequencer.close();
     if (entry.outcome() == null) {
       entry.outcome(how);
     }
