@@ -180,7 +180,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
                 .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.MAX_ENTITY_SIZE, maxBodyBytes)
-                .set(UndertowOptions.NO_REQUEST_TIMEOUT, 0)
+                // -1 = keep idle keep-alive connections open. (0 is not "off": it closes every
+                // idle connection at once, racing clients that reuse pooled connections.)
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, -1)
                 .getMap());
     open.setRootHandler(new HttpContinueReadHandler(this::handle));
     ChannelListener<AcceptingChannel<StreamConnection>> accept =
