@@ -177,7 +177,9 @@ public final class FaultPlan {
             .append("):\n");
     for (Rule<?> r : unfired) {
       long m = r.matched();
-      sb.append("  ").append(r).append("\n      matched ").append(m).append(' ').append(r.unit());
+      String unit = r.unit();
+      sb.append("  ").append(r).append("\n      matched ").append(m).append(' ')
+          .append(m == 1 ? unit.substring(0, unit.length() - 1) : unit);
       if (m > 0) {
         sb.append(", but its conditions never let it fire");
       }
