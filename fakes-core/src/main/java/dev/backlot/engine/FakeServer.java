@@ -412,7 +412,8 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
         entry.fault(fault.description());
         ex.dispatch(
             SameThreadExecutor.INSTANCE,
-            () -> afterDelay(ex, entry, fault, () -> upgradeFault(ex, req, entry, fault, handshake)));
+            () -> afterDelay(ex, entry, fault, true,
+                () -> upgradeFault(ex, req, entry, fault, handshake)));
         return;
       }
     }
@@ -442,7 +443,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
               entry.fault(fault.description());
               e.dispatch(
                   SameThreadExecutor.INSTANCE,
-                  () -> afterDelay(e, entry, fault, () -> beforeHandler(e, req, entry, fault)));
+                  () -> afterDelay(e, entry, fault, false, () -> beforeHandler(e, req, entry, fault)));
             },
             (e, error) -> {
               Request req = toRequest(e, new byte[0], connection);
@@ -467,33 +468,42 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
 
   // ---------------------------------------------------------------- faults on the wire
 
-  /** Runs {@code next} once the fault's delay has passed on the fake's clock; no thread waits. */
-  private void afterDelay(HttpServerExchange ex, Entry entry, HttpFault fault, Runnable next) {
+  /**
+   * Runs {@code next} once the fault's delay has passed on the fake's clock; no thread waits. A
+   * handshake continues on the IO thread; anything else right on the clock's thread (it only
+   * breaks the connection, writes a ready answer, or hands the handler to a worker).
+   */
+  private void afterDelay(
+      HttpServerExchange ex, Entry entry, HttpFault fault, boolean ioThread, Runnable next) {
     Duration d = fault.delay();
     if (d.isZero()) {
       next.run();
       return;
     }
+    Runnable resume =
+        () -> {
+          if (ex.getConnection().isOpen()) {
+            next.run();
+          } else if (entry.outcome() == null) {
+            entry.outcome("client went away during the fault's delay");
+          }
+        };
     clock.schedule(
         d,
         () -> {
           try {
-            ex.getIoThread()
-                .execute(
-                    () -> {
-                      if (ex.getConnection().isOpen()) {
-                        next.run();
-                      } else if (entry.outcome() == null) {
-                        entry.outcome("client went away during the fault's delay");
-                      }
-                    });
+            if (ioThread) {
+              ex.getIoThread().execute(resume);
+            } else {
+              resume.run();
+            }
           } catch (RuntimeException closed) {
             // the fake was closed during the delay: nothing left to answer
           }
         });
   }
 
-  /** After the delay, on the IO thread: break the connection, answer instead, or run the handler. */
+  /** After the delay: break the connection, answer instead, or run the handler on a worker. */
   private void beforeHandler(HttpServerExchange ex, Request req, Entry entry, HttpFault fault) {
     if (fault.breaksBeforeHandler()) {
       entry.outcome(effectText(fault.effect()) + " by fault, no response");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backlot.engine.Clock;
 import dev.backlot.engine.ErrorShape;
+import dev.backlot.engine.Json;
 import dev.backlot.engine.ManualClock;
 import dev.backlot.engine.Request;
 import dev.backlot.engine.Response;
@@ -143,7 +144,8 @@ class FaultPlanTest {
 
     Response a = p.decide(post("/a"), null).replacement();
     assertThat(a.status()).isEqualTo(503);
-    assertThat(a.bodyText()).isEqualTo("{\"detail\":{\"code\":503,\"msg\":\"Service Unavailable\"}}");
+    assertThat(Json.parse(a.bodyText()))
+        .isEqualTo(Json.parse("{\"detail\":{\"code\":503,\"msg\":\"Service Unavailable\"}}"));
     Response b = p.decide(post("/b"), null).replacement();
     assertThat(b.status()).isEqualTo(429);
     assertThat(b.header("Retry-After")).isEqualTo("3");
