@@ -4,8 +4,6 @@ import dev.backlot.fault.FaultPlan;
 import dev.backlot.fault.MessageFault;
 import dev.backlot.fault.StreamTrigger;
 import dev.backlot.journal.Entry;
-import io.undertow.io.IoCallback;
-import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,8 +35,8 @@ final class SseStreamImpl implements SseStream {
   private final Sequencer sequencer;
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
   private final List<Runnable> closeActions = new CopyOnWriteArrayList<>();
+  private StreamSinkChannel channel;
   private boolean writing;
-  private boolean wroteAny;
   private boolean closeRequested;
   private boolean cutRequested;
   private int sent;
@@ -127,13 +125,13 @@ final class SseStreamImpl implements SseStream {
     if (!open) {
       return;
     }
-    Entry e = fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
-    if (fault != null) {
-      e.fault(fault);
-    }
     synchronized (queue) {
       if (closeRequested || cutRequested) {
-        return;
+        return; // never sent, so not journalled
+      }
+      Entry e = fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
+      if (fault != null) {
+        e.fault(fault);
       }
       queue.add(ByteBuffer.wrap(wire.getBytes(StandardCharsets.UTF_8)));
     }
@@ -196,86 +194,98 @@ final class SseStreamImpl implements SseStream {
     }
   }
 
-  // IO thread only.
+  // IO thread only. Writes go straight to the response channel and are flushed event by event:
+  // an event must be on the wire when it is "sent" (a client may be waiting for it, and a cut
+  // must land after it), so nothing may sit in a buffer.
   private void pump() {
-    ByteBuffer next;
-    boolean end;
-    synchronized (queue) {
-      if (writing || !open) {
+    while (true) {
+      ByteBuffer next;
+      boolean end;
+      synchronized (queue) {
+        if (writing || !open) {
+          return;
+        }
+        next = queue.poll();
+        end = next == null && closeRequested;
+        if (next == null && !end) {
+          return;
+        }
+        if (next != null && next != CUT) {
+          writing = true;
+        }
+      }
+      if (next == CUT) {
+        cutNow();
         return;
       }
-      next = queue.poll();
-      end = next == null && closeRequested;
-      if (next != null && next != CUT) {
-        writing = true;
+      if (end) {
+        ex.endExchange();
+        return;
+      }
+      if (!writeNow(next)) {
+        return; // the channel's write listener carries on
       }
     }
-    if (next == CUT) {
-      cutNow();
-      return;
-    }
-    Sender sender = ex.getResponseSender();
-    if (end) {
-      ex.endExchange();
-      return;
-    }
-    if (next == null) {
-      return;
-    }
-    wroteAny = true;
-    sender.send(
-        next,
-        new IoCallback() {
-          @Override
-          public void onComplete(HttpServerExchange exchange, Sender s) {
-            synchronized (queue) {
-              writing = false;
-              sent++;
-            }
-            pump();
-          }
-
-          @Override
-          public void onException(HttpServerExchange exchange, Sender s, IOException e) {
-            synchronized (queue) {
-              writing = false;
-            }
-            finished("client went away");
-            IoUtils.safeClose(exchange.getConnection());
-          }
-        });
   }
 
-  // IO thread: every event before the cut has been written.
+  /** Writes and flushes {@code buf}; false if the rest waits for the channel to be writable. */
+  private boolean writeNow(ByteBuffer buf) {
+    try {
+      if (channel == null) {
+        channel = ex.getResponseChannel();
+        if (channel == null) {
+          throw new IOException("response channel unavailable");
+        }
+      }
+      while (buf.hasRemaining()) {
+        if (channel.write(buf) == 0) {
+          resumeWhenWritable(buf);
+          return false;
+        }
+      }
+      if (!channel.flush()) {
+        resumeWhenWritable(buf);
+        return false;
+      }
+      synchronized (queue) {
+        writing = false;
+        sent++;
+      }
+      return true;
+    } catch (IOException e) {
+      synchronized (queue) {
+        writing = false;
+      }
+      finished("client went away");
+      IoUtils.safeClose(ex.getConnection());
+      return false;
+    }
+  }
+
+  private void resumeWhenWritable(ByteBuffer buf) {
+    channel.getWriteSetter()
+        .set(
+            c -> {
+              c.suspendWrites();
+              if (writeNow(buf)) {
+                pump();
+              }
+            });
+    channel.resumeWrites();
+  }
+
+  // IO thread: every event before the cut is on the wire.
   private void cutNow() {
     int n;
     synchronized (queue) {
       n = sent;
     }
     entry.outcome("stream cut by fault after " + n + (n == 1 ? " event" : " events"));
-    if (!wroteAny) {
-      // Nothing sent yet: send the status line and headers, so the client sees a stream that
-      // started and broke, not a missing response.
-      StreamSinkChannel ch = ex.getResponseChannel();
-      try {
-        if (ch != null && !ch.flush()) {
-          ch.getWriteSetter()
-              .set(
-                  c -> {
-                    try {
-                      if (c.flush()) {
-                        abort();
-                      }
-                    } catch (IOException e) {
-                      abort();
-                    }
-                  });
-          ch.resumeWrites();
-          return;
-        }
-      } catch (IOException e) {
-        // the client is gone already
-      }
+    if (channel == null) {
+      // Nothing sent yet: send the status line and headers first, so the client sees a stream
+      // that started and broke, not a missing response. (On an idle loopback socket the flush
+      // completes at once; if it did not, the cut would simply come before the headers.)
+      writeNow(ByteBuffer.allocate(0));
     }
     abort();
   }

@@ -6,20 +6,18 @@ import static org.awaitility.Awaitility.await;
 import dev.backlot.engine.Clock;
 import dev.backlot.engine.ManualClock;
 import dev.backlot.journal.Entry;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -50,25 +48,49 @@ class StreamFaultsTest {
   /** What a client read from an event stream: the data lines, and how the stream ended. */
   record Read(List<String> data, IOException failure) {}
 
-  /** Reads an event stream with the JDK client until it ends or breaks. */
+  /**
+   * Reads an event stream with the JDK client until it ends or breaks, line by line as the lines
+   * arrive. (A line subscriber, not {@code ofInputStream()}: the JDK's input stream throws on a
+   * broken connection before handing over bytes it already received, which would hide events.)
+   */
   private Read readSse(String path, List<String> live) throws Exception {
-    HttpResponse<InputStream> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(fake.baseUri() + path)).timeout(Duration.ofSeconds(20)).build(),
-            HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("text/event-stream");
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-      for (String line; (line = in.readLine()) != null; ) {
-        if (line.startsWith("data: ")) {
-          live.add(line.substring(6));
-        }
-      }
-      return new Read(List.copyOf(live), null);
-    } catch (IOException broken) {
-      return new Read(List.copyOf(live), broken);
-    }
+    CompletableFuture<Read> done = new CompletableFuture<>();
+    Flow.Subscriber<String> lines =
+        new Flow.Subscriber<>() {
+          @Override
+          public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+          }
+
+          @Override
+          public void onNext(String line) {
+            if (line.startsWith("data: ")) {
+              live.add(line.substring(6));
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.complete(new Read(List.copyOf(live),
+                t instanceof IOException io ? io : new IOException(t)));
+          }
+
+          @Override
+          public void onComplete() {
+            done.complete(new Read(List.copyOf(live), null));
+          }
+        };
+    AtomicReference<HttpResponse.ResponseInfo> head = new AtomicReference<>();
+    http.sendAsync(
+        HttpRequest.newBuilder(URI.create(fake.baseUri() + path)).timeout(Duration.ofSeconds(20)).build(),
+        info -> {
+          head.set(info);
+          return HttpResponse.BodySubscribers.fromLineSubscriber(lines);
+        });
+    Read read = done.get(20, TimeUnit.SECONDS);
+    assertThat(head.get().statusCode()).isEqualTo(200);
+    assertThat(head.get().headers().firstValue("Content-Type")).hasValue("text/event-stream");
+    return read;
   }
 
   private Read readSse(String path) throws Exception {
