@@ -1,0 +1,60 @@
+package dev.backlot.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Settings for the fake the extension creates for one field or parameter, where the defaults (a
+ * random port, the system clock) are not what the test needs. Each setting calls the matching
+ * method of the fake's builder.
+ *
+ * <pre>{@code
+ * @BacklotTest
+ * class PollingTest {
+ *   @FakeConfig(manualClock = true) HttpFake api;          // builder.clock(Clock.manual())
+ *   @FakeConfig(port = 18080) HttpFake legacy;             // builder.port(18080)
+ *   @FakeConfig(seed = 42) HttpFake flaky;                 // builder.seed(42): replayable faults
+ *   @FakeConfig(factory = "slowApi") HttpFake slow;        // made by the @FakeFactory method slowApi()
+ *
+ *   @Test
+ *   void pollsUntilDone() {
+ *     ManualClock clock = (ManualClock) api.clock();
+ *     ...
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>It has no effect on a field you assigned yourself.
+ */
+@Target({ElementType.FIELD, ElementType.PARAMETER})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface FakeConfig {
+
+  /** The value of {@link #seed()} meaning "not set". */
+  long NO_SEED = Long.MIN_VALUE;
+
+  /** A fixed port; 0 (the default) picks a free one. */
+  int port() default 0;
+
+  /** Gives the fake a {@link dev.backlot.engine.ManualClock} (read it back with {@code clock()}). */
+  boolean manualClock() default false;
+
+  /**
+   * The seed of the fake's fault plan, so probabilistic faults replay identically; calls the
+   * builder's {@code seed(long)}.
+   */
+  long seed() default NO_SEED;
+
+  /** How long this fake lives; by default as the test class says. */
+  FakeLifecycle lifecycle() default FakeLifecycle.INHERITED;
+
+  /**
+   * The name of the {@link FakeFactory} method that makes this fake, when several factories
+   * could make its type.
+   */
+  String factory() default "";
+}
