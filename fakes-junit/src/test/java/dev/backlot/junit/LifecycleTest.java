@@ -102,6 +102,23 @@ class LifecycleTest {
     }
   }
 
+  @KitOnly
+  @BacklotTest(lifecycle = FakeLifecycle.PER_METHOD)
+  static class Repeated {
+    @org.junit.jupiter.api.RepeatedTest(3)
+    void again(HttpFake api) {
+      assertThat(api.isRunning()).isTrue();
+      Kit.see("api", api);
+    }
+  }
+
+  @Test
+  void everyInvocationOfATestTemplateIsATest() {
+    Kit.run(Repeated.class).testEvents().assertStatistics(s -> s.succeeded(3).failed(0));
+
+    assertThat(Kit.seen("api")).hasSize(3).doesNotHaveDuplicates();
+  }
+
   @Test
   void perMethodFakesAreFreshForEveryTestAndClosedWhenItEnds() {
     EngineExecutionResults r = Kit.run(PerMethod.class);
@@ -178,8 +195,16 @@ class LifecycleTest {
     // a new test instance per test, so a new fake per test, each closed after its test
     assertThat(Kit.seen("mine")).hasSize(2).doesNotHaveDuplicates();
     Kit.seen("mine").forEach(LifecycleTest::assertClosed);
-    // a static field you assign lives as long as the field: the test run's launcher session
+    // a static field you assign is shared by the whole run (the launcher session), then closed
     assertThat(Kit.seen("static").get(0)).isSameAs(Kit.seen("static").get(1)).isSameAs(Assigned.yoursForever);
+    assertClosed(Assigned.yoursForever);
+
+    // a later run in the same JVM cannot revive it, and says what to do instead
+    EngineExecutionResults again = Kit.run(Assigned.class);
+    assertThat(Kit.failures(again))
+        .isNotEmpty()
+        .allSatisfy(f -> assertThat(f).contains("static field Assigned.yoursForever holds a fake that cannot start")
+            .contains("leave the field null"));
   }
 
   // ------------------------------------------------------------------ PER_CLASS test instance

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +22,11 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -210,5 +217,51 @@ class ParallelTest {
     assertThat(Kit.failures(r))
         .hasSize(2)
         .allSatisfy(f -> assertThat(f).contains("static field StaticBase.inherited is declared in a superclass"));
+  }
+
+  // A fake built once on a static @RegisterExtension of a superclass, used by two classes at once.
+  private static volatile CountDownLatch bothArrived = new CountDownLatch(2);
+  private static volatile CountDownLatch otherDone = new CountDownLatch(1);
+
+  /** Holds both classes until both are about to adopt the fake; then lets the survivor finish. */
+  static final class Rendezvous implements BeforeAllCallback, AfterAllCallback {
+    @Override
+    public void beforeAll(ExtensionContext ctx) throws Exception {
+      bothArrived.countDown();
+      assertThat(bothArrived.await(20, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext ctx) {
+      otherDone.countDown();
+    }
+  }
+
+  abstract static class SharedRegistration {
+    @RegisterExtension static BacklotExtension backlot = BacklotExtension.with(new HttpFake());
+
+    @Test
+    @Execution(ExecutionMode.SAME_THREAD) // the classes run concurrently, not the methods
+    void a() throws Exception {
+      // the other class was refused (and finished) while this one held the fake
+      assertThat(otherDone.await(20, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @KitOnly @ExtendWith(Rendezvous.class) static class SharedRegistration1 extends SharedRegistration {}
+
+  @KitOnly @ExtendWith(Rendezvous.class) static class SharedRegistration2 extends SharedRegistration {}
+
+  @Test
+  void aBuiltFakeRegisteredOnceCannotServeTwoClassesAtOnce() {
+    bothArrived = new CountDownLatch(2);
+    otherDone = new CountDownLatch(1);
+
+    EngineExecutionResults r = Kit.run(Kit.PARALLEL, SharedRegistration1.class, SharedRegistration2.class);
+
+    r.testEvents().assertStatistics(s -> s.succeeded(1));
+    assertThat(Kit.failures(r))
+        .singleElement()
+        .satisfies(f -> assertThat(f).contains("is already in use by").contains("Give with() a builder instead"));
   }
 }
