@@ -357,10 +357,19 @@ public final class BacklotExtension
         staticSlot(f, ctx);
       } else if (!managedInChain(ctx, (Fake) value)) {
         Fake fake = (Fake) value;
+        refuseConfigOnAssigned(f);
         Managed owned =
             sessionRegistry(ctx).computeIfAbsent(fake, () -> new Managed(startYours(fake, what), f.getName(), true));
         registry(ctx).borrow(f, owned);
       }
+    }
+  }
+
+  private static void refuseConfigOnAssigned(Field f) {
+    if (f.isAnnotationPresent(FakeConfig.class)) {
+      throw new ExtensionConfigurationException(
+          "@FakeConfig on " + describe(f) + " has no effect, since the field is assigned a fake"
+              + " already: configure the builder you assign it from, or leave the field null");
     }
   }
 
@@ -395,6 +404,7 @@ public final class BacklotExtension
           continue;
         }
         // Yours: it lives as long as the instance holding it.
+        refuseConfigOnAssigned(f);
         FakeRegistry reg = sharedInstance || !methodLevel ? registry(owner) : registry(ctx);
         Managed m = reg.computeIfAbsent(f, () -> new Managed(startYours(fake, describe(f)), f.getName(), true));
         if (m.fake() != fake) {

@@ -27,7 +27,9 @@ import java.lang.annotation.Target;
  * }
  * }</pre>
  *
- * <p>It has no effect on a field you assigned yourself.
+ * <p>A parameter with {@code @FakeConfig} always gets a fake of its own rather than the fake of
+ * a field of its type. On a field you assign yourself it is an error: configure the builder you
+ * assign it from instead.
  */
 @Target({ElementType.FIELD, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)

@@ -2,6 +2,8 @@ package dev.backlot.junit;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+
+import dev.backlot.Fake;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import dev.backlot.Fake;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;

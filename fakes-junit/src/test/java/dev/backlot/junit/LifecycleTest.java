@@ -309,4 +309,21 @@ class LifecycleTest {
         .hasMessageContaining("field SeedWithoutSeedMethod.api")
         .hasMessageContaining("has no seed(long)");
   }
+
+  @KitOnly
+  @BacklotTest
+  static class ConfigOnAssigned {
+    @FakeConfig(manualClock = true)
+    HttpFake api = new HttpFake();
+
+    @Test
+    void never() {}
+  }
+
+  @Test
+  void fakeConfigOnAFieldYouAssignIsAnError() {
+    assertThat(Kit.failureOf(Kit.run(ConfigOnAssigned.class), "never()"))
+        .hasMessageContaining("@FakeConfig on field ConfigOnAssigned.api has no effect")
+        .hasMessageContaining("leave the field null");
+  }
 }
