@@ -2,7 +2,6 @@ package dev.backlot.junit;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-
 import dev.backlot.Fake;
 import java.net.URI;
 import java.net.http.HttpClient;
