@@ -23,6 +23,7 @@ final class SseStreamImpl implements SseStream {
   private final List<Runnable> closeActions = new CopyOnWriteArrayList<>();
   private boolean writing;
   private boolean closeRequested;
+  private boolean abortRequested;
   private volatile boolean open = true;
 
   SseStreamImpl(HttpServerExchange ex, Entry entry, FakeServer<?> fake) {
@@ -86,8 +87,12 @@ final class SseStreamImpl implements SseStream {
 
   @Override
   public void abort() {
-    finished("stream aborted");
-    IoUtils.safeClose(ex.getConnection());
+    // In call order, like every other call: events sent before the abort still go out first.
+    synchronized (queue) {
+      closeRequested = true;
+      abortRequested = true;
+    }
+    ex.getIoThread().execute(this::pump);
   }
 
   @Override
@@ -112,15 +117,22 @@ final class SseStreamImpl implements SseStream {
   private void pump() {
     ByteBuffer next;
     boolean end;
+    boolean cut;
     synchronized (queue) {
       if (writing || !open) {
         return;
       }
       next = queue.poll();
       end = next == null && closeRequested;
+      cut = end && abortRequested;
       if (next != null) {
         writing = true;
       }
+    }
+    if (cut) {
+      finished("stream aborted");
+      IoUtils.safeClose(ex.getConnection());
+      return;
     }
     Sender sender = ex.getResponseSender();
     if (end) {
