@@ -94,9 +94,6 @@ public final class Model {
     return wildcard == null ? id.equals(name) : wildcard.matcher(name).matches();
   }
 
-  boolean isWildcard() {
-    return wildcard != null;
-  }
 
   private static Pattern globToRegex(String glob) {
     StringBuilder sb = new StringBuilder();

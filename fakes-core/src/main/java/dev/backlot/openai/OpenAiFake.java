@@ -61,7 +61,10 @@ import java.util.regex.Pattern;
  *
  * <p>Errors come in LiteLLM's shape {@code {"error": {"message", "type", "param", "code"}}}, with
  * {@code code} the status as a string; the engine's own errors (unknown route, bad method,
- * oversized body, malformed JSON) too.
+ * oversized body, malformed JSON) too. {@code type} and {@code param} are what LiteLLM sends:
+ * strings for its proxy errors (auth, unknown model, limits) and for upstream-style 400s, JSON null
+ * for its mock errors and injected failures, so, as against LiteLLM, the SDK's {@code e.type()}
+ * throws on those.
  */
 public final class OpenAiFake extends FakeServer<OpenAiFake> {
 
