@@ -1384,6 +1384,85 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
       return this;
     }
 
+    /**
+     * The standalone launcher's settings for this fake, besides the engine's own:
+     *
+     * <pre>{@code
+     * {"models": ["gpt-4o-mini", {"id": "small", "ownedBy": "local", "contextWindow": 4096, "dimensions": 256}],
+     *  "masterKey": "sk-master",
+     *  "keys": ["sk-a", {"key": "sk-b", "models": ["small"], "rpmLimit": 10}],
+     *  "reply": "Hello!",
+     *  "replies": [{"model": "small", "text": "tiny"}, {"when": "(?i)weather", "text": "Sunny"}],
+     *  "streamChunkSize": 8, "streamDelayMs": 20}
+     * }</pre>
+     */
+    @Override
+    protected boolean configure(String key, JsonNode value) {
+      switch (key) {
+        case "models" -> each(key, value, m -> model(m.isTextual() ? Model.of(m.asText()) : modelOf(m)));
+        case "masterKey" -> masterKey(text(key, value));
+        case "keys" -> each(key, value, k -> key(k.isTextual() ? ApiKey.of(k.asText()) : keyOf(k)));
+        case "reply" -> reply(text(key, value));
+        case "replies" -> each(key, value, r -> {
+          String text = text("replies[].text", r.get("text"));
+          if (r.hasNonNull("model")) {
+            replyFor(text("replies[].model", r.get("model")), text);
+          } else if (r.hasNonNull("when")) {
+            replyWhen(text("replies[].when", r.get("when")), text);
+          } else {
+            throw new IllegalArgumentException("each of 'replies' needs a 'model' or a 'when'");
+          }
+        });
+        case "streamChunkSize" -> streamChunkSize(intValue(key, value));
+        case "streamDelayMs" -> streamDelay(Duration.ofMillis(longValue(key, value)));
+        default -> {
+          return super.configure(key, value);
+        }
+      }
+      return true;
+    }
+
+    private static Model modelOf(JsonNode m) {
+      Model model = Model.of(text("models[].id", m.get("id")));
+      if (m.hasNonNull("ownedBy")) {
+        model = model.ownedBy(text("models[].ownedBy", m.get("ownedBy")));
+      }
+      if (m.hasNonNull("contextWindow")) {
+        model = model.contextWindow(intValue("models[].contextWindow", m.get("contextWindow")));
+      }
+      if (m.hasNonNull("dimensions")) {
+        model = model.dimensions(intValue("models[].dimensions", m.get("dimensions")));
+      }
+      return model;
+    }
+
+    private static ApiKey keyOf(JsonNode k) {
+      ApiKey key = ApiKey.of(text("keys[].key", k.get("key")));
+      if (k.hasNonNull("models")) {
+        List<String> names = new ArrayList<>();
+        each("keys[].models", k.get("models"), n -> names.add(text("keys[].models[]", n)));
+        key = key.models(names.toArray(String[]::new));
+      }
+      if (k.hasNonNull("rpmLimit")) {
+        key = key.rpmLimit(intValue("keys[].rpmLimit", k.get("rpmLimit")));
+      }
+      return key;
+    }
+
+    private static String text(String key, JsonNode v) {
+      if (v == null || !v.isTextual()) {
+        throw new IllegalArgumentException("'" + key + "' must be a string, not " + v);
+      }
+      return v.asText();
+    }
+
+    private static void each(String key, JsonNode v, java.util.function.Consumer<JsonNode> action) {
+      if (v == null || !v.isArray()) {
+        throw new IllegalArgumentException("'" + key + "' must be a list, not " + v);
+      }
+      v.forEach(action);
+    }
+
     @Override
     public OpenAiFake build() {
       return new OpenAiFake(this);

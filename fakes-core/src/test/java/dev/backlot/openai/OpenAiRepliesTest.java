@@ -244,6 +244,35 @@ class OpenAiRepliesTest {
     assertThat(pieces).containsExactly("a\uD83D\uDE00", "bc", "\uD83D\uDE00");
   }
 
+  @Test
+  void theLaunchersConfigSetsModelsKeysRepliesAndPace() throws Exception {
+    JsonNode config =
+        Json.parse(
+            "{\"models\":[\"gpt-4o-mini\",{\"id\":\"small\",\"ownedBy\":\"local\",\"contextWindow\":50,\"dimensions\":4}],"
+                + "\"masterKey\":\"sk-m\",\"keys\":[{\"key\":\"sk-b\",\"models\":[\"small\"],\"rpmLimit\":5}],"
+                + "\"reply\":\"configured\",\"replies\":[{\"when\":\"weather\",\"text\":\"Sunny\"}],"
+                + "\"streamChunkSize\":2,\"streamDelayMs\":0}");
+    try (OpenAiFake f = OpenAiFake.builder().configure(config).start()) {
+      assertThat(f.models()).extracting(Model::id).containsExactly("gpt-4o-mini", "small");
+      assertThat(f.models().get(1).contextWindow()).isEqualTo(50);
+      HttpRequest.Builder req =
+          HttpRequest.newBuilder(URI.create(f.baseUri() + "/v1/chat/completions"))
+              .POST(HttpRequest.BodyPublishers.ofString(
+                  "{\"model\":\"small\",\"messages\":[{\"role\":\"user\",\"content\":\"weather?\"}]}"));
+      assertThat(http.send(req.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+      HttpResponse<String> ok =
+          http.send(req.header("Authorization", "Bearer sk-b").build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(content(Json.parse(ok.body()))).isEqualTo("Sunny");
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> OpenAiFake.builder().configure(Json.parse("{\"replies\":[{\"text\":\"x\"}]}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'model' or a 'when'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenAiFake.builder().configure(Json.parse("{\"modles\":[]}")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown setting 'modles'");
+  }
+
   private static double cosine(float[] a, float[] b) {
     double dot = 0;
     double na = 0;
