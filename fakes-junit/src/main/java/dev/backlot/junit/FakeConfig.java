@@ -17,6 +17,7 @@ import java.lang.annotation.Target;
  *   @FakeConfig(manualClock = true) HttpFake api;          // builder.clock(Clock.manual())
  *   @FakeConfig(port = 18080) HttpFake legacy;             // builder.port(18080)
  *   @FakeConfig(seed = 42) HttpFake flaky;                 // builder.seed(42): replayable faults
+ *   @FakeConfig(link = true) HttpFake remote;              // builder.behindLink(): remote.link() adds latency...
  *   @FakeConfig(factory = "slowApi") HttpFake slow;        // made by the @FakeFactory method slowApi()
  *
  *   @Test
@@ -44,6 +45,13 @@ public @interface FakeConfig {
 
   /** Gives the fake a {@link dev.backlot.engine.ManualClock} (read it back with {@code clock()}). */
   boolean manualClock() default false;
+
+  /**
+   * Puts the fake behind a {@link dev.backlot.net.NetworkLink} (the builder's {@code
+   * behindLink()}): clients connect through it, and the test shapes the traffic with {@code
+   * fake.link()}; {@code reset()} clears its toxics.
+   */
+  boolean link() default false;
 
   /**
    * The seed of the fake's fault plan, so probabilistic faults replay identically; calls the

@@ -121,7 +121,8 @@ final class FakeCreator {
   }
 
   static boolean hasBuilderSettings(FakeConfig c) {
-    return c != null && (c.port() != 0 || c.manualClock() || c.seed() != FakeConfig.NO_SEED);
+    return c != null
+        && (c.port() != 0 || c.manualClock() || c.link() || c.seed() != FakeConfig.NO_SEED);
   }
 
   private static void applySettings(Object builder, FakeConfig c, String what) {
@@ -134,6 +135,9 @@ final class FakeCreator {
     if (c.manualClock()) {
       call(builder, "clock", Clock.class, Clock.manual(), what, "manualClock = true");
     }
+    if (c.link()) {
+      call(builder, "behindLink", null, null, what, "link = true");
+    }
     if (c.seed() != FakeConfig.NO_SEED) {
       // seed(long) arrives with the fault engine (dev.backlot.fault); until a builder has it,
       // asking for a seed is a configuration error rather than a silently ignored setting.
@@ -145,13 +149,17 @@ final class FakeCreator {
       Object builder, String name, Class<?> param, Object value, String what, String setting) {
     Method m;
     try {
-      m = builder.getClass().getMethod(name, param);
+      m = param == null ? builder.getClass().getMethod(name) : builder.getClass().getMethod(name, param);
     } catch (NoSuchMethodException e) {
       throw new ExtensionConfigurationException(
           "@FakeConfig(" + setting + ") on " + what + ": " + builder.getClass().getName()
-              + " has no " + name + "(" + param.getSimpleName() + ")");
+              + " has no " + name + "(" + (param == null ? "" : param.getSimpleName()) + ")");
     }
-    invoke(m, builder, value);
+    if (param == null) {
+      invoke(m, builder);
+    } else {
+      invoke(m, builder, value);
+    }
   }
 
   private static Method staticBuilder(Class<?> type) {

@@ -259,6 +259,9 @@ class LifecycleTest {
     @FakeConfig(manualClock = true)
     HttpFake timed;
 
+    @FakeConfig(link = true)
+    HttpFake remote;
+
     HttpFake plain;
 
     @Test
@@ -266,11 +269,22 @@ class LifecycleTest {
       assertThat(timed.clock().isManual()).isTrue();
       assertThat(plain.clock().isManual()).isFalse();
     }
+
+    @Test
+    void link() {
+      remote.stub("GET", "/r").respond(Response.text(200, "through the link"));
+      assertThat(remote.link().port()).isEqualTo(remote.port());
+      assertThat(Kit.get(remote, "/r").body()).isEqualTo("through the link");
+      assertThatThrownBy(plain::link).isInstanceOf(IllegalStateException.class);
+    }
   }
 
   @Test
   void fakeConfigReachesTheBuilder() {
-    Kit.run(Configured.class).testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    EngineExecutionResults r = Kit.run(Configured.class);
+
+    assertThat(Kit.failures(r)).isEmpty();
+    r.testEvents().assertStatistics(s -> s.succeeded(2));
   }
 
   @KitOnly
