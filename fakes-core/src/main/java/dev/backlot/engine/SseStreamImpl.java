@@ -17,14 +17,11 @@ import org.xnio.channels.StreamSinkChannel;
 
 /**
  * Writes events in order on the exchange's IO thread, one write in flight at a time. Fault rules
- * ({@code faults().onSse(...)}) may drop, delay or duplicate events, in order, and cut the stream
- * after some events: the cut lands after the bytes of those events, so the client reads them and
- * then a broken chunked body.
+ * ({@code faults().onSse(...)}) may drop, delay or duplicate events, keeping their order, and cut
+ * the stream after some events: the cut is an abort in call order, so it lands after the bytes of
+ * those events and the client reads them, then a broken chunked body.
  */
 final class SseStreamImpl implements SseStream {
-
-  /** Queue marker: cut the connection here. */
-  private static final ByteBuffer CUT = ByteBuffer.allocate(0);
 
   private final HttpServerExchange ex;
   private final Entry entry;
@@ -35,11 +32,13 @@ final class SseStreamImpl implements SseStream {
   private final Sequencer sequencer;
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
   private final List<Runnable> closeActions = new CopyOnWriteArrayList<>();
-  private StreamSinkChannel channel;
-  private boolean writing;
+  private StreamSinkChannel channel; // IO thread only
+  private ByteBuffer current; // IO thread only
+  private int written; // IO thread only: events fully written
+  private boolean ending;
   private boolean closeRequested;
-  private boolean cutRequested;
-  private int sent;
+  private boolean abortRequested;
+  private boolean cutByFault;
   private volatile boolean open = true;
 
   SseStreamImpl(HttpServerExchange ex, Entry entry, FakeServer<?> fake, Request request) {
@@ -63,9 +62,11 @@ final class SseStreamImpl implements SseStream {
     for (StreamTrigger t : triggers) {
       entry.fault(t.description());
       if (t.immediate()) {
-        cut(t);
+        cut();
       }
     }
+    // Flush the status line and headers now: clients wait for them before reading events.
+    ex.getIoThread().execute(this::pump);
   }
 
   @Override
@@ -111,11 +112,12 @@ final class SseStreamImpl implements SseStream {
         f == null ? Duration.ZERO : f.delay(),
         () -> {
           for (int i = 0; i < copies; i++) {
-            emit(wire, journalText, f == null ? null : i == 0 ? f.description() : "(copy) " + f.description());
+            emit(wire, journalText,
+                f == null ? null : i == 0 ? f.description() : "(copy) " + f.description());
           }
           for (StreamTrigger t : triggers) {
             if (t.count(true, data, false, event)) {
-              cut(t);
+              cut();
             }
           }
         });
@@ -126,7 +128,7 @@ final class SseStreamImpl implements SseStream {
       return;
     }
     synchronized (queue) {
-      if (closeRequested || cutRequested) {
+      if (closeRequested) {
         return; // never sent, so not journalled
       }
       Entry e = fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
@@ -135,37 +137,47 @@ final class SseStreamImpl implements SseStream {
       }
       queue.add(ByteBuffer.wrap(wire.getBytes(StandardCharsets.UTF_8)));
     }
-    onIoThread(this::pump);
+    onIoThread();
   }
 
-  private void cut(StreamTrigger t) {
+  /** A fault's cut: an abort in call order, after the events already queued. */
+  private void cut() {
     synchronized (queue) {
-      if (cutRequested || closeRequested) {
+      if (closeRequested) {
         return;
       }
-      cutRequested = true;
-      queue.add(CUT);
+      cutByFault = true;
+      closeRequested = true;
+      abortRequested = true;
     }
-    onIoThread(this::pump);
+    onIoThread();
   }
 
   @Override
   public void close() {
-    // Through the sequencer, so events held back by a fault still go out first.
+    // Through the sequencer, so events a fault held back still go out first.
     sequencer.submit(
         Duration.ZERO,
         () -> {
           synchronized (queue) {
             closeRequested = true;
           }
-          onIoThread(this::pump);
+          onIoThread();
         });
   }
 
   @Override
   public void abort() {
-    finished("stream aborted");
-    IoUtils.safeClose(ex.getConnection());
+    // In call order, like every other call: events sent before the abort are written first.
+    sequencer.submit(
+        Duration.ZERO,
+        () -> {
+          synchronized (queue) {
+            closeRequested = true;
+            abortRequested = true;
+          }
+          onIoThread();
+        });
   }
 
   @Override
@@ -186,108 +198,66 @@ final class SseStreamImpl implements SseStream {
     return request;
   }
 
-  private void onIoThread(Runnable r) {
+  private void onIoThread() {
     try {
-      ex.getIoThread().execute(r);
+      ex.getIoThread().execute(this::pump);
     } catch (RuntimeException rejected) {
       finished("fake closed");
     }
   }
 
-  // IO thread only. Writes go straight to the response channel and are flushed event by event:
-  // an event must be on the wire when it is "sent" (a client may be waiting for it, and a cut
-  // must land after it), so nothing may sit in a buffer.
+  // IO thread only: writes queued buffers until the socket would block, then waits for it.
   private void pump() {
-    while (true) {
-      ByteBuffer next;
-      boolean end;
-      synchronized (queue) {
-        if (writing || !open) {
-          return;
-        }
-        next = queue.poll();
-        end = next == null && closeRequested;
-        if (next == null && !end) {
-          return;
-        }
-        if (next != null && next != CUT) {
-          writing = true;
-        }
-      }
-      if (next == CUT) {
-        cutNow();
-        return;
-      }
-      if (end) {
-        ex.endExchange();
-        return;
-      }
-      if (!writeNow(next)) {
-        return; // the channel's write listener carries on
-      }
+    if (!open) {
+      return;
     }
-  }
-
-  /** Writes and flushes {@code buf}; false if the rest waits for the channel to be writable. */
-  private boolean writeNow(ByteBuffer buf) {
     try {
       if (channel == null) {
         channel = ex.getResponseChannel();
-        if (channel == null) {
-          throw new IOException("response channel unavailable");
+        channel.getWriteSetter().set(ch -> pump());
+      }
+      while (true) {
+        boolean cut;
+        synchronized (queue) {
+          if (current == null) {
+            current = queue.poll();
+            if (current == null && closeRequested && !abortRequested && !ending) {
+              ending = true;
+              channel.shutdownWrites();
+            }
+          }
+          cut = current == null && abortRequested;
         }
-      }
-      while (buf.hasRemaining()) {
-        if (channel.write(buf) == 0) {
-          resumeWhenWritable(buf);
-          return false;
+        if (current == null) {
+          if (channel.flush()) {
+            channel.suspendWrites();
+            if (cut) {
+              if (cutByFault) {
+                entry.outcome("stream cut by fault after " + written
+                    + (written == 1 ? " event" : " events"));
+              }
+              finished("stream aborted");
+              IoUtils.safeClose(ex.getConnection());
+            } else if (ending) {
+              finished("stream closed");
+            }
+          } else {
+            channel.resumeWrites();
+          }
+          return;
         }
+        channel.write(current);
+        if (current.hasRemaining()) {
+          channel.resumeWrites();
+          return;
+        }
+        current = null;
+        written++;
       }
-      if (!channel.flush()) {
-        resumeWhenWritable(buf);
-        return false;
-      }
-      synchronized (queue) {
-        writing = false;
-        sent++;
-      }
-      return true;
     } catch (IOException e) {
-      synchronized (queue) {
-        writing = false;
-      }
       finished("client went away");
       IoUtils.safeClose(ex.getConnection());
-      return false;
     }
-  }
-
-  private void resumeWhenWritable(ByteBuffer buf) {
-    channel.getWriteSetter()
-        .set(
-            c -> {
-              c.suspendWrites();
-              if (writeNow(buf)) {
-                pump();
-              }
-            });
-    channel.resumeWrites();
-  }
-
-  // IO thread: every event before the cut is on the wire.
-  private void cutNow() {
-    int n;
-    synchronized (queue) {
-      n = sent;
-    }
-    entry.outcome("stream cut by fault after " + n + (n == 1 ? " event" : " events"));
-    if (channel == null) {
-      // Nothing sent yet: send the status line and headers first, so the client sees a stream
-      // that started and broke, not a missing response. (On an idle loopback socket the flush
-      // completes at once; if it did not, the cut would simply come before the headers.)
-      writeNow(ByteBuffer.allocate(0));
-    }
-    abort();
   }
 
   private void finished(String how) {

@@ -103,7 +103,7 @@ final class WebSocketSessionImpl implements WebSocketSession {
           reportClose(1006, "connection lost", closedByFault);
         });
     channel.resumeReceives();
-    handler.onOpen(this);
+    guard(() -> handler.onOpen(this));
     for (StreamTrigger t : triggers) {
       if (t.immediate()) {
         fire(t);
@@ -143,9 +143,18 @@ final class WebSocketSessionImpl implements WebSocketSession {
 
   private void deliver(String text, byte[] binary) {
     if (text != null) {
-      handler.onText(this, text);
+      guard(() -> handler.onText(this, text));
     } else {
-      handler.onBinary(this, binary);
+      guard(() -> handler.onBinary(this, binary));
+    }
+  }
+
+  /** A failing callback closes this session with 1011, as a real server's internal error would. */
+  private void guard(Runnable callback) {
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      close(1011, "fake failed: " + e);
     }
   }
 
@@ -156,7 +165,11 @@ final class WebSocketSessionImpl implements WebSocketSession {
       if (fault != null) {
         e.fault(fault);
       }
-      handler.onClose(this, code, reason);
+      try {
+        handler.onClose(this, code, reason);
+      } catch (RuntimeException ignored) {
+        // the session is gone either way
+      }
     }
   }
 

@@ -16,9 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** The plan's decisions on their own, without a network: rules, order, conditions, seeds. */
@@ -92,11 +89,16 @@ class FaultPlanTest {
     assertThat(fired).isBetween(60L, 140L); // about half
   }
 
-  @Property(tries = 50)
-  void anySeedReplaysTheSameDecisionsForTheSameTraffic(
-      @ForAll long seed, @ForAll @IntRange(min = 1, max = 60) int requests) {
-    List<String> first = decisions(seed, requests);
-    assertThat(decisions(seed, requests)).isEqualTo(first);
+  @Test
+  void anySeedReplaysTheSameDecisionsForTheSameTraffic() {
+    // 50 seeds and traffic lengths drawn from a fixed seed, so a failure names its case.
+    Random cases = new Random(20261122);
+    for (int i = 0; i < 50; i++) {
+      long seed = cases.nextLong();
+      int requests = 1 + cases.nextInt(60);
+      List<String> first = decisions(seed, requests);
+      assertThat(decisions(seed, requests)).as("seed %d, %d requests", seed, requests).isEqualTo(first);
+    }
   }
 
   private List<String> decisions(long seed, int requests) {
