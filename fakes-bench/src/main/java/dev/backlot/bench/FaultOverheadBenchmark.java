@@ -1,5 +1,6 @@
 package dev.backlot.bench;
 
+import dev.backlot.engine.ErrorShape;
 import dev.backlot.engine.Request;
 import dev.backlot.engine.Response;
 import dev.backlot.fault.FaultPlan;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
@@ -27,19 +30,19 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What installed fault rules that do not match cost a request, measured in the same run as no
- * rules at all.
+ * What installed fault rules that do not match cost, against no rules at all, in the same run.
  *
  * <ul>
- *   <li>{@code roundTrip}: HttpFake throughput, one client thread, a real HTTP round trip through
- *       the JDK client;
- *   <li>{@code decide}: the plan's decision alone (no network), to see the cost in nanoseconds.
+ *   <li>{@code roundTrip}: HttpFake throughput through the JDK client, one thread, 0 then 10
+ *       rules (JMH runs the two one after the other);
+ *   <li>{@code sideBySide}: the same two fakes measured at the same time, one client thread each,
+ *       so both see the same machine noise: the fairest comparison on a busy box;
+ *   <li>{@code decide}: the plan's decision alone, no network, to see the cost in nanoseconds.
  * </ul>
  *
  * <p>Half of the rules differ by path, half match method and path and fail on a header, so the
  * matchers do real work. Run: {@code java -jar fakes-bench/target/benchmarks.jar FaultOverhead}.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
@@ -47,28 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class FaultOverheadBenchmark {
 
-  @Param({"0", "10"})
-  public int rules;
+  static final int RULES = 10;
 
-  private HttpFake fake;
-  private HttpClient client;
-  private HttpRequest ping;
-  private FaultPlan plan;
-  private Request request;
-
-  @Setup(Level.Trial)
-  public void setUp() {
-    fake = new HttpFake().start();
-    fake.stub("GET", "/ping").respond(Response.text(200, "pong"));
-    install(fake.faults(), rules);
-    client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    ping = HttpRequest.newBuilder(URI.create(fake.baseUri() + "/ping")).build();
-
-    plan = new FaultPlan(1, fake.clock(), fake.journal(), () -> dev.backlot.engine.ErrorShape.DEFAULT);
-    install(plan, rules);
-    request = Request.of("GET", "/ping", Map.of("Accept", "*/*"), null);
-  }
-
+  /** Ten rules, none matching GET /ping. */
   static void install(FaultPlan faults, int n) {
     for (int i = 0; i < n; i++) {
       if (i % 2 == 0) {
@@ -79,26 +63,121 @@ public class FaultOverheadBenchmark {
     }
   }
 
-  @TearDown(Level.Trial)
-  public void tearDown() {
+  static HttpFake fake(int rules) {
+    HttpFake fake = new HttpFake().start();
+    fake.stub("GET", "/ping").respond(Response.text(200, "pong"));
+    install(fake.faults(), rules);
+    return fake;
+  }
+
+  static void close(HttpFake fake) {
     if (!fake.faults().unfired().equals(fake.faults().rules())) {
       throw new IllegalStateException("a 'non-matching' rule fired: " + fake.faults());
     }
     fake.close();
   }
 
-  @TearDown(Level.Iteration)
-  public void clearJournal() {
-    fake.journal().clear(); // keep the journal from filling up and evicting during measurement
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  static int ping(HttpRequest r) throws IOException, InterruptedException {
+    return CLIENT.send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
+  }
+
+  /** One fake with {@code rules} rules. */
+  @State(Scope.Benchmark)
+  public static class Served {
+    @Param({"0", "10"})
+    public int rules;
+
+    HttpFake fake;
+    HttpRequest ping;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      fake = fake(rules);
+      ping = HttpRequest.newBuilder(URI.create(fake.baseUri() + "/ping")).build();
+    }
+
+    @TearDown(Level.Iteration)
+    public void clearJournal() {
+      fake.journal().clear(); // the journal must not fill up and start evicting mid-run
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      close(fake);
+    }
+  }
+
+  /** Two fakes side by side: one without rules, one with ten. */
+  @State(Scope.Group)
+  public static class Pair {
+    HttpFake plain;
+    HttpFake ruled;
+    HttpRequest pingPlain;
+    HttpRequest pingRuled;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      plain = fake(0);
+      ruled = fake(RULES);
+      pingPlain = HttpRequest.newBuilder(URI.create(plain.baseUri() + "/ping")).build();
+      pingRuled = HttpRequest.newBuilder(URI.create(ruled.baseUri() + "/ping")).build();
+    }
+
+    @TearDown(Level.Iteration)
+    public void clearJournals() {
+      plain.journal().clear();
+      ruled.journal().clear();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      close(plain);
+      close(ruled);
+    }
+  }
+
+  /** A plan on its own, for the decision's cost. */
+  @State(Scope.Benchmark)
+  public static class Decisions {
+    @Param({"0", "10"})
+    public int rules;
+
+    FaultPlan plan;
+    Request request;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      plan = new FaultPlan(1, dev.backlot.engine.Clock.system(), new dev.backlot.journal.Journal(),
+          () -> ErrorShape.DEFAULT);
+      install(plan, rules);
+      request = Request.of("GET", "/ping", Map.of("Accept", "*/*"), null);
+    }
   }
 
   @Benchmark
-  public int roundTrip() throws IOException, InterruptedException {
-    return client.send(ping, HttpResponse.BodyHandlers.ofString()).statusCode();
+  public int roundTrip(Served s) throws IOException, InterruptedException {
+    return ping(s.ping);
   }
 
   @Benchmark
-  public Object decide() {
-    return plan.decide(request, null);
+  @Group("sideBySide")
+  @GroupThreads(1)
+  public int noRules(Pair p) throws IOException, InterruptedException {
+    return ping(p.pingPlain);
+  }
+
+  @Benchmark
+  @Group("sideBySide")
+  @GroupThreads(1)
+  public int tenRules(Pair p) throws IOException, InterruptedException {
+    return ping(p.pingRuled);
+  }
+
+  @Benchmark
+  public Object decide(Decisions d) {
+    return d.plan.decide(d.request, null);
   }
 }
