@@ -168,7 +168,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
                 .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.MAX_ENTITY_SIZE, maxBodyBytes)
-                .set(UndertowOptions.NO_REQUEST_TIMEOUT, 0)
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, -1)
                 .getMap());
     open.setRootHandler(new HttpContinueReadHandler(this::handle));
     ChannelListener<AcceptingChannel<StreamConnection>> accept =

@@ -9,6 +9,7 @@ import dev.backlot.engine.Json;
 import dev.backlot.engine.Request;
 import dev.backlot.engine.Response;
 import dev.backlot.engine.Routes;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
 
 /**
  * A Google Cloud Storage fake: the JSON API the official clients use (buckets, objects, media,
@@ -240,6 +242,21 @@ public final class GcsFake extends FakeServer<GcsFake> {
   String base(Request req) {
     String host = req.header("Host");
     return host == null || host.isEmpty() ? baseUri().toString() : "http://" + host;
+  }
+
+  /** Request bodies sent with {@code Content-Encoding: gzip} (the Java client's JSON) are inflated. */
+  @Override
+  protected Response answer(Request req) throws Exception {
+    String encoding = req.header("Content-Encoding");
+    if (encoding != null && encoding.trim().equalsIgnoreCase("gzip") && req.body().length > 0) {
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(req.body()))) {
+        req = req.withBody(in.readAllBytes());
+      } catch (IOException e) {
+        throw new HttpError(400, "Request body is not valid gzip: " + e.getMessage())
+            .with("reason", "invalid");
+      }
+    }
+    return super.answer(req);
   }
 
   /** Answers an embedded (batch) request through stubs and routes, errors in the GCS shape. */

@@ -1,0 +1,37 @@
+package dev.backlot.gcs;
+
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import java.time.Duration;
+
+/** The official client pointed at a fake, with short retries so failures surface quickly. */
+final class Clients {
+
+  private Clients() {}
+
+  static Storage storage(GcsFake fake) {
+    return storage(fake, 3);
+  }
+
+  static Storage storage(GcsFake fake, int maxAttempts) {
+    return StorageOptions.newBuilder()
+        .setHost(fake.baseUri().toString())
+        .setProjectId("test")
+        .setCredentials(NoCredentials.getInstance())
+        .setRetrySettings(
+            RetrySettings.newBuilder()
+                .setMaxAttempts(maxAttempts)
+                .setInitialRetryDelayDuration(Duration.ofMillis(10))
+                .setMaxRetryDelayDuration(Duration.ofMillis(100))
+                .setRetryDelayMultiplier(2.0)
+                .setTotalTimeoutDuration(Duration.ofSeconds(60))
+                .setInitialRpcTimeoutDuration(Duration.ofSeconds(30))
+                .setMaxRpcTimeoutDuration(Duration.ofSeconds(30))
+                .setRpcTimeoutMultiplier(1.0)
+                .build())
+        .build()
+        .getService();
+  }
+}
