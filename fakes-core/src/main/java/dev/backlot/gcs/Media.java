@@ -118,7 +118,7 @@ final class Media {
         return new long[] {Math.max(0, size - n), size - 1};
       }
       long from = Long.parseLong(a);
-      long to = b.isEmpty() ? size - 1 : Long.parseLong(b);
+      long to = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
       if (to < from) {
         return null;
       }

@@ -1,5 +1,6 @@
 package dev.backlot.gcs;
 
+import com.google.api.core.ApiClock;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Storage;
@@ -16,7 +17,22 @@ final class Clients {
   }
 
   static Storage storage(GcsFake fake, int maxAttempts) {
-    return StorageOptions.newBuilder()
+    StorageOptions.Builder b = StorageOptions.newBuilder();
+    if (fake.clock().isManual()) {
+      // sign URLs on the fake's clock, so expiry is decided by the test alone
+      b.setClock(new ApiClock() {
+        @Override
+        public long nanoTime() {
+          return System.nanoTime();
+        }
+
+        @Override
+        public long millisTime() {
+          return fake.clock().millis();
+        }
+      });
+    }
+    return b
         .setHost(fake.baseUri().toString())
         .setProjectId("test")
         .setCredentials(NoCredentials.getInstance())
