@@ -1,8 +1,6 @@
 package dev.backlot.engine;
 
 import dev.backlot.journal.Entry;
-import io.undertow.io.IoCallback;
-import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.xnio.IoUtils;
+import org.xnio.channels.StreamSinkChannel;
 
 /** Writes events in order on the exchange's IO thread, one write in flight at a time. */
 final class SseStreamImpl implements SseStream {
@@ -21,7 +20,9 @@ final class SseStreamImpl implements SseStream {
   private final Request request;
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
   private final List<Runnable> closeActions = new CopyOnWriteArrayList<>();
-  private boolean writing;
+  private StreamSinkChannel channel; // IO thread only
+  private ByteBuffer current; // IO thread only
+  private boolean ending;
   private boolean closeRequested;
   private volatile boolean open = true;
 
@@ -37,6 +38,8 @@ final class SseStreamImpl implements SseStream {
           finished("stream closed");
           next.proceed();
         });
+    // Flush the status line and headers now: clients wait for them before reading events.
+    ex.getIoThread().execute(this::pump);
   }
 
   @Override
@@ -108,48 +111,48 @@ final class SseStreamImpl implements SseStream {
     return request;
   }
 
-  // IO thread only.
+  // IO thread only: writes queued buffers until the socket would block, then waits for it.
   private void pump() {
-    ByteBuffer next;
-    boolean end;
-    synchronized (queue) {
-      if (writing || !open) {
-        return;
-      }
-      next = queue.poll();
-      end = next == null && closeRequested;
-      if (next != null) {
-        writing = true;
-      }
-    }
-    Sender sender = ex.getResponseSender();
-    if (end) {
-      ex.endExchange();
+    if (!open) {
       return;
     }
-    if (next == null) {
-      return;
+    try {
+      if (channel == null) {
+        channel = ex.getResponseChannel();
+        channel.getWriteSetter().set(ch -> pump());
+      }
+      while (true) {
+        if (current == null) {
+          synchronized (queue) {
+            current = queue.poll();
+            if (current == null && closeRequested && !ending) {
+              ending = true;
+              channel.shutdownWrites();
+            }
+          }
+        }
+        if (current == null) {
+          if (channel.flush()) {
+            channel.suspendWrites();
+            if (ending) {
+              finished("stream closed");
+            }
+          } else {
+            channel.resumeWrites();
+          }
+          return;
+        }
+        channel.write(current);
+        if (current.hasRemaining()) {
+          channel.resumeWrites();
+          return;
+        }
+        current = null;
+      }
+    } catch (IOException e) {
+      finished("client went away");
+      IoUtils.safeClose(ex.getConnection());
     }
-    sender.send(
-        next,
-        new IoCallback() {
-          @Override
-          public void onComplete(HttpServerExchange exchange, Sender s) {
-            synchronized (queue) {
-              writing = false;
-            }
-            pump();
-          }
-
-          @Override
-          public void onException(HttpServerExchange exchange, Sender s, IOException e) {
-            synchronized (queue) {
-              writing = false;
-            }
-            finished("client went away");
-            IoUtils.safeClose(exchange.getConnection());
-          }
-        });
   }
 
   private void finished(String how) {

@@ -42,7 +42,7 @@ final class WebSocketSessionImpl implements WebSocketSession {
               protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage m) {
                 String text = m.getData();
                 fake.record(Entry.Kind.WS_IN, request, text.getBytes(StandardCharsets.UTF_8));
-                handler.onText(WebSocketSessionImpl.this, text);
+                guard(() -> handler.onText(WebSocketSessionImpl.this, text));
               }
 
               @Override
@@ -62,7 +62,7 @@ final class WebSocketSessionImpl implements WebSocketSession {
                     off += r;
                   }
                   fake.record(Entry.Kind.WS_IN, request, bytes);
-                  handler.onBinary(WebSocketSessionImpl.this, bytes);
+                  guard(() -> handler.onBinary(WebSocketSessionImpl.this, bytes));
                 } finally {
                   data.free();
                 }
@@ -75,14 +75,27 @@ final class WebSocketSessionImpl implements WebSocketSession {
             });
     channel.addCloseTask(ch -> reportClose(1006, "connection lost"));
     channel.resumeReceives();
-    handler.onOpen(this);
+    guard(() -> handler.onOpen(this));
+  }
+
+  /** A failing callback closes this session with 1011, as a real server's internal error would. */
+  private void guard(Runnable callback) {
+    try {
+      callback.run();
+    } catch (RuntimeException e) {
+      close(1011, "fake failed: " + e);
+    }
   }
 
   private void reportClose(int code, String reason) {
     if (closeReported.compareAndSet(false, true)) {
       Entry e = fake.record(Entry.Kind.WS_CLOSE, request, reason.getBytes(StandardCharsets.UTF_8));
       e.complete(code, null);
-      handler.onClose(this, code, reason);
+      try {
+        handler.onClose(this, code, reason);
+      } catch (RuntimeException ignored) {
+        // the session is gone either way
+      }
     }
   }
 

@@ -1,0 +1,103 @@
+package dev.backlot.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+class JournalTest {
+
+  private final Journal journal = new Journal(5, 8);
+
+  private Entry request(String method, String path, String query, String body, int status) {
+    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    headers.put("Content-Type", List.of("application/json"));
+    Entry e =
+        journal.record(Entry.Kind.HTTP, Instant.EPOCH, method, path, query, headers,
+            body.getBytes(StandardCharsets.UTF_8));
+    e.complete(status, "");
+    return e;
+  }
+
+  @Test
+  void isBoundedAndCountsWhatItDropped() {
+    for (int i = 0; i < 12; i++) {
+      request("GET", "/n/" + i, "", "", 200);
+    }
+    assertThat(journal.size()).isEqualTo(5);
+    assertThat(journal.total()).isEqualTo(12);
+    assertThat(journal.entries().get(0).path()).isEqualTo("/n/7");
+    assertThat(journal.describe(2)).contains("10 earlier entries not shown").contains("/n/11");
+  }
+
+  @Test
+  void capsBodiesButRemembersTheirSize() {
+    Entry e = request("POST", "/x", "", "0123456789abcdef", 200);
+    assertThat(e.bodyText()).isEqualTo("01234567");
+    assertThat(e.bodySize()).isEqualTo(16);
+    assertThat(e.bodyTruncated()).isTrue();
+    assertThat(e.toString()).contains("(16 bytes)");
+  }
+
+  @Test
+  void queriesFindCountAndLast() {
+    request("GET", "/a", "", "", 200);
+    request("POST", "/b", "k=v", "{}", 201);
+    request("GET", "/a", "", "", 500);
+    assertThat(journal.count(RequestPattern.get("/a"))).isEqualTo(2);
+    assertThat(journal.find(RequestPattern.get("/a").status(500))).hasSize(1);
+    assertThat(journal.last(RequestPattern.post("/{x}")).orElseThrow().query()).isEqualTo("k=v");
+    assertThat(journal.last().orElseThrow().status()).isEqualTo(500);
+    journal.verify(RequestPattern.post("/b").query("k", "v").header("content-type", "application/json"));
+    journal.verifyNone(RequestPattern.delete("/a"));
+  }
+
+  @Test
+  void verificationFailureNamesTheClosestRequestAndHowItDiffers() {
+    request("GET", "/queue", "", "", 200);
+    request("POST", "/prompt", "", "{\"prompt\":{}}", 200);
+    request("GET", "/history", "", "", 200);
+
+    assertThatThrownBy(
+            () -> journal.verify(RequestPattern.post("/prompt").bodyContains("KSampler")))
+        .isInstanceOf(VerificationError.class)
+        .hasMessageContaining("Expected at least 1 request(s) matching POST /prompt, body containing \"KSampler\" but found 0")
+        .hasMessageContaining("Closest requests received:\n  #2 POST /prompt")
+        .hasMessageContaining("- body does not contain \"KSampler\"");
+  }
+
+  @Test
+  void verificationOfACountShowsTheMatchingRequests() {
+    request("GET", "/a", "", "", 200);
+    assertThatThrownBy(() -> journal.verify(2, RequestPattern.get("/a")))
+        .hasMessageContaining("Expected 2")
+        .hasMessageContaining("found 1")
+        .hasMessageContaining("Matching requests:\n  #1 GET /a -> 200");
+  }
+
+  @Test
+  void verificationOnAnEmptyJournalSaysSo() {
+    assertThatThrownBy(() -> journal.verify(RequestPattern.anyRequest()))
+        .hasMessageContaining("No request was received at all");
+  }
+
+  @Test
+  void clearRestartsNumbering() {
+    request("GET", "/a", "", "", 200);
+    journal.clear();
+    assertThat(journal.size()).isZero();
+    assertThat(request("GET", "/b", "", "", 200).id()).isEqualTo(1);
+  }
+
+  @Test
+  void methodMismatchIsExplained() {
+    request("GET", "/prompt", "", "", 200);
+    assertThat(RequestPattern.post("/prompt").mismatches(journal.last().orElseThrow()))
+        .containsExactly("method was GET, not POST");
+  }
+}
