@@ -297,13 +297,13 @@ public final class GcsFake extends FakeServer<GcsFake> {
 
     /** A bucket (versioning off). */
     public Builder bucket(String name) {
-      JsonApi.validateBucketName(name);
+      checkName(name);
       return setup(f -> f.createBucket(name, false));
     }
 
     /** A bucket with object versioning on. */
     public Builder versionedBucket(String name) {
-      JsonApi.validateBucketName(name);
+      checkName(name);
       return setup(f -> f.createBucket(name, true));
     }
 
@@ -346,6 +346,14 @@ public final class GcsFake extends FakeServer<GcsFake> {
     /** A service account whose signed URLs are verified with {@code key}. */
     public Builder signer(String clientEmail, PublicKey key) {
       return setup(f -> f.registerSigner(clientEmail, key));
+    }
+
+    private static void checkName(String name) {
+      try {
+        JsonApi.validateBucketName(name);
+      } catch (HttpError e) {
+        throw new IllegalArgumentException(e.getMessage());
+      }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.backlot.gcs;
 import com.google.api.core.ApiClock;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.NoCredentials;
+import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import java.time.Duration;
@@ -34,6 +35,11 @@ final class Clients {
     }
     return b
         .setHost(fake.baseUri().toString())
+        // generous: this machine is shared and slow at times
+        .setTransportOptions(HttpTransportOptions.newBuilder()
+            .setConnectTimeout(20_000)
+            .setReadTimeout(60_000)
+            .build())
         .setProjectId("test")
         .setCredentials(NoCredentials.getInstance())
         .setRetrySettings(
