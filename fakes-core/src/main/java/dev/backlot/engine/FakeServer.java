@@ -1,8 +1,10 @@
 package dev.backlot.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.Fake;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.Journal;
+import dev.backlot.net.NetworkLink;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
@@ -72,6 +74,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
   private final Clock clock;
   private final Journal journal;
   private final Consumer<F> setup;
+  private final boolean behindLink;
   private final Routes routes = new Routes();
   private final List<Stub> stubs = new CopyOnWriteArrayList<>();
   private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
@@ -84,6 +87,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
   private volatile EngineRuntime runtime;
   private volatile AcceptingChannel<StreamConnection> listener;
   private volatile int port;
+  private volatile NetworkLink link;
   private volatile boolean running;
   private volatile boolean closed;
 
@@ -95,6 +99,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     this.clock = builder.clock;
     this.journal = new Journal(builder.journalCapacity, builder.journalBodyLimit);
     this.setup = builder.setup;
+    this.behindLink = builder.behindLink;
     routes(routes);
   }
 
@@ -153,7 +158,20 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
           setup.accept(self());
         }
       }
-      bind(port != 0 ? port : configuredPort);
+      bind(port != 0 ? port : behindLink ? 0 : configuredPort);
+      if (behindLink) {
+        if (link == null) {
+          link =
+              NetworkLink.builder()
+                  .target(host, port)
+                  .port(configuredPort)
+                  .clock(clock)
+                  .name(name)
+                  .start();
+        } else {
+          link.up();
+        }
+      }
       running = true;
       return self();
     }
@@ -168,6 +186,8 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
                 .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.MAX_ENTITY_SIZE, maxBodyBytes)
+                // -1: idle keep-alive connections stay open. 0 would close every connection as
+                // soon as it goes idle, racing pooled clients that reuse it ("no bytes" errors).
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, -1)
                 .getMap());
     open.setRootHandler(new HttpContinueReadHandler(this::handle));
@@ -216,12 +236,28 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     return running;
   }
 
+  /** The port clients use: the link's when the fake is {@linkplain Builder#behindLink() behind one}. */
   @Override
   public int port() {
     if (port == 0) {
       throw new IllegalStateException(name + " fake has not been started");
     }
-    return port;
+    NetworkLink l = link;
+    return l != null ? l.port() : port;
+  }
+
+  /**
+   * The {@link NetworkLink} in front of this fake, to add latency, bandwidth caps, partitions...
+   *
+   * @throws IllegalStateException unless the builder asked for {@link Builder#behindLink()}
+   */
+  public NetworkLink link() {
+    NetworkLink l = link;
+    if (l == null) {
+      throw new IllegalStateException(
+          name + " fake has no network link: build it with .behindLink() (and start it)");
+    }
+    return l;
   }
 
   /** The address the listener is bound to (127.0.0.1 unless the builder said otherwise). */
@@ -250,6 +286,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
         return;
       }
       running = false;
+      if (link != null) {
+        link.down(); // clients of a crashed backend see refused connections, not a silent proxy
+      }
       IoUtils.safeClose(listener);
       listener = null;
       for (WebSocketSessionImpl s : sockets) {
@@ -273,6 +312,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
 
   @Override
   public void reset() {
+    if (link != null) {
+      link.reset();
+    }
     stubs.removeIf(s -> true);
     journal.clear();
     resetState();
@@ -289,6 +331,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       }
       stop();
       closed = true;
+      if (link != null) {
+        link.close();
+      }
       stubs.clear();
       journal.clear();
       onClose();
@@ -563,6 +608,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     private int journalCapacity = Journal.DEFAULT_CAPACITY;
     private int journalBodyLimit = Journal.DEFAULT_BODY_LIMIT;
     private Consumer<F> setup;
+    private boolean behindLink;
 
     @SuppressWarnings("unchecked")
     protected final B self() {
@@ -593,6 +639,22 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       return self();
     }
 
+    /**
+     * Puts a {@link NetworkLink} in front of the fake: {@code baseUri()} and {@code port()} then
+     * point at the link, {@link FakeServer#link()} shapes the traffic, and a fixed {@link
+     * #port(int)} is the link's.
+     *
+     * <pre>{@code
+     * var api = HttpFake.builder().behindLink().start();
+     * api.link().toxics().latency(Direction.DOWNSTREAM, Duration.ofMillis(300));
+     * api.link().partition(); ... api.link().heal();
+     * }</pre>
+     */
+    public B behindLink() {
+      this.behindLink = true;
+      return self();
+    }
+
     /** Largest request body accepted; larger ones get a 413 (default 64 MiB). */
     public B maxBodyBytes(long max) {
       this.maxBodyBytes = max;
@@ -617,6 +679,83 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       Consumer<F> before = this.setup;
       this.setup = before == null ? setup : before.andThen(setup);
       return self();
+    }
+
+    /**
+     * Applies settings from a config object (JSON, or YAML read into a tree) with the same
+     * meaning as this builder's methods, as the standalone launcher reads them:
+     *
+     * <pre>{@code
+     * {"port": 8188, "maxBodyBytes": 1048576, "journal": {"capacity": 500, "bodyLimit": 4096},
+     *  "stubs": [{"method": "GET", "path": "/health", "status": 200, "json": {"ok": true}}]}
+     * }</pre>
+     *
+     * An unknown key or a value of the wrong type is an {@link IllegalArgumentException} naming
+     * it. Fakes add their own keys (initial state) by overriding {@link #configure(String,
+     * JsonNode)}.
+     */
+    public final B configure(JsonNode config) {
+      if (config == null || config.isNull()) {
+        return self();
+      }
+      if (!config.isObject()) {
+        throw new IllegalArgumentException("settings must be an object, not " + config);
+      }
+      config.fields().forEachRemaining(e -> {
+        if (!configure(e.getKey(), e.getValue())) {
+          throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'");
+        }
+      });
+      return self();
+    }
+
+    /**
+     * Applies one config key; returns false if the key is unknown. Overrides handle their own
+     * keys and delegate the rest to {@code super.configure(key, value)}.
+     */
+    protected boolean configure(String key, JsonNode value) {
+      switch (key) {
+        case "port" -> port(intValue(key, value));
+        case "maxBodyBytes" -> maxBodyBytes(longValue(key, value));
+        case "behindLink" -> {
+          if (!value.isBoolean()) {
+            throw new IllegalArgumentException("'behindLink' must be true or false");
+          }
+          this.behindLink = value.booleanValue();
+        }
+        case "journal" -> journal(
+            intValue("journal.capacity", value.path("capacity").isMissingNode()
+                ? Json.mapper().getNodeFactory().numberNode(Journal.DEFAULT_CAPACITY) : value.get("capacity")),
+            intValue("journal.bodyLimit", value.path("bodyLimit").isMissingNode()
+                ? Json.mapper().getNodeFactory().numberNode(Journal.DEFAULT_BODY_LIMIT) : value.get("bodyLimit")));
+        case "stubs" -> {
+          if (!value.isArray()) {
+            throw new IllegalArgumentException("'stubs' must be a list");
+          }
+          for (JsonNode stub : value) {
+            StubConfig.validate(stub);
+            setup(f -> StubConfig.apply(f, stub));
+          }
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    protected static int intValue(String key, JsonNode v) {
+      if (v == null || !v.canConvertToInt()) {
+        throw new IllegalArgumentException("'" + key + "' must be a whole number, not " + v);
+      }
+      return v.intValue();
+    }
+
+    protected static long longValue(String key, JsonNode v) {
+      if (v == null || !v.canConvertToLong()) {
+        throw new IllegalArgumentException("'" + key + "' must be a whole number, not " + v);
+      }
+      return v.longValue();
     }
 
     public abstract F build();
