@@ -1,6 +1,7 @@
 package dev.backlot.cli;
 
 import dev.backlot.engine.FakeServer;
+import dev.backlot.gcs.GcsFake;
 import dev.backlot.http.HttpFake;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +16,7 @@ final class FakeCatalog {
 
   static {
     BUILDERS.put("http", HttpFake::builder);
+    BUILDERS.put("gcs", GcsFake::builder);
   }
 
   private FakeCatalog() {}

@@ -1,5 +1,6 @@
 package dev.backlot.gcs;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlot.engine.ErrorShape;
@@ -346,6 +347,62 @@ public final class GcsFake extends FakeServer<GcsFake> {
     /** A service account whose signed URLs are verified with {@code key}. */
     public Builder signer(String clientEmail, PublicKey key) {
       return setup(f -> f.registerSigner(clientEmail, key));
+    }
+
+    /**
+     * Launcher/config keys: {@code "buckets": ["media", {"name": "archive", "versioning": true}]},
+     * {@code "objects": [{"bucket": "media", "name": "a.txt", "text": "hi"}]} (or {@code "base64"}
+     * or {@code "resource"} instead of {@code "text"}, optional {@code "contentType"}).
+     */
+    @Override
+    protected boolean configure(String key, JsonNode value) {
+      switch (key) {
+        case "buckets" -> {
+          for (JsonNode b : list(key, value)) {
+            if (b.isTextual()) {
+              bucket(b.asText());
+            } else if (b.path("versioning").asBoolean(false)) {
+              versionedBucket(required(b, "name"));
+            } else {
+              bucket(required(b, "name"));
+            }
+          }
+        }
+        case "objects" -> {
+          for (JsonNode o : list(key, value)) {
+            String bucket = required(o, "bucket");
+            String name = required(o, "name");
+            String type = o.hasNonNull("contentType") ? o.get("contentType").asText() : null;
+            if (o.hasNonNull("resource")) {
+              objectFromResource(bucket, name, o.get("resource").asText());
+            } else {
+              byte[] data = o.hasNonNull("base64")
+                  ? java.util.Base64.getDecoder().decode(o.get("base64").asText())
+                  : o.path("text").asText("").getBytes(StandardCharsets.UTF_8);
+              object(bucket, name, data, type != null ? type : guessType(name));
+            }
+          }
+        }
+        default -> {
+          return super.configure(key, value);
+        }
+      }
+      return true;
+    }
+
+    private static Iterable<JsonNode> list(String key, JsonNode value) {
+      if (!value.isArray()) {
+        throw new IllegalArgumentException("'" + key + "' must be a list");
+      }
+      return value;
+    }
+
+    private static String required(JsonNode node, String field) {
+      JsonNode v = node.get(field);
+      if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+        throw new IllegalArgumentException("'" + field + "' is required in " + node);
+      }
+      return v.asText();
     }
 
     private static void checkName(String name) {

@@ -99,6 +99,26 @@ class GcsFakeTest {
   }
 
   @Test
+  void launcherConfigSeedsBucketsAndObjects() {
+    GcsFake.Builder b = GcsFake.builder().configure(dev.backlot.engine.Json.parse(
+        "{\"buckets\": [\"media\", {\"name\": \"archive\", \"versioning\": true}],"
+            + " \"objects\": [{\"bucket\": \"media\", \"name\": \"a.txt\", \"text\": \"hi\"},"
+            + " {\"bucket\": \"media\", \"name\": \"b.bin\", \"base64\": \"AQID\", \"contentType\": \"x/y\"},"
+            + " {\"bucket\": \"media\", \"name\": \"f.txt\", \"resource\": \"gcs/fixture.txt\"}]}"));
+    try (GcsFake gcs = b.start()) {
+      assertThat(gcs.buckets()).containsExactly("archive", "media");
+      assertThat(gcs.object("media", "a.txt").text()).isEqualTo("hi");
+      assertThat(gcs.object("media", "b.bin").bytes()).containsExactly(1, 2, 3);
+      assertThat(gcs.object("media", "b.bin").contentType()).isEqualTo("x/y");
+      assertThat(gcs.object("media", "f.txt").text()).isEqualTo("fixture bytes\n");
+    }
+    assertThatThrownBy(() -> GcsFake.builder().configure(dev.backlot.engine.Json.parse("{\"buckets\": 3}")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> GcsFake.builder().configure(dev.backlot.engine.Json.parse("{\"objects\": [{\"name\": \"x\"}]}")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bucket");
+  }
+
+  @Test
   void closingFreesThePort() throws IOException {
     GcsFake gcs = GcsFake.builder().bucket("media").start();
     int port = gcs.port();
