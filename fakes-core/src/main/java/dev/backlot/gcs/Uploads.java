@@ -39,7 +39,7 @@ final class Uploads {
     final boolean xml;
     byte[] buf;
     int size;
-    GcsObject result;
+    volatile GcsObject result;
 
     Session(String id, String bucket, String name, ObjectMeta meta, Preconditions pre,
         String declaredMd5, String declaredCrc32c, Long declaredLength, boolean xml) {
