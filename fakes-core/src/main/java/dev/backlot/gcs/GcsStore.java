@@ -10,7 +10,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -370,8 +369,7 @@ final class GcsStore {
   static Map<String, String> labels(JsonNode json) {
     Map<String, String> out = new TreeMap<>();
     if (json != null && json.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : json.properties()) {
         if (!e.getValue().isNull()) {
           out.put(e.getKey(), e.getValue().asText());
         }

@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -141,8 +140,7 @@ final class JsonApi {
           if (l != null) {
             Map<String, String> merged = new java.util.TreeMap<>(patch ? old.labels() : Map.of());
             if (l.isObject()) {
-              for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+              for (Map.Entry<String, JsonNode> e : l.properties()) {
                 if (e.getValue().isNull()) {
                   merged.remove(e.getKey());
                 } else {

@@ -5,7 +5,6 @@ import dev.backlot.engine.HttpError;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -61,8 +60,7 @@ record ObjectMeta(
       if (m.isNull()) {
         md.clear();
       } else if (m.isObject()) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : m.properties()) {
           if (e.getValue().isNull()) {
             md.remove(e.getKey());
           } else {
