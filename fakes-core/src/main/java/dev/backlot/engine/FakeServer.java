@@ -508,7 +508,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     }
     Routes.Match m = routes.find(req.method(), raw, false);
     if (m == null) {
-      return noRoute(req);
+      return noRoute(req).asNoRoute();
     }
     return m.route().handler().handle(req.withPathParams(m.params()));
   }
@@ -564,6 +564,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       ex.setResponseContentLength(body.length);
     }
     entry.complete(response.status(), bodyForJournal(response));
+    if (response.isNoRoute()) {
+      entry.outcome(Entry.NO_ROUTE);
+    }
     ex.getResponseSender().send(ByteBuffer.wrap(body));
   }
 
