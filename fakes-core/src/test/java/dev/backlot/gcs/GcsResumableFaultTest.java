@@ -10,6 +10,7 @@ import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import dev.backlot.fault.HttpRule;
 import dev.backlot.journal.Entry;
 import dev.backlot.net.Direction;
 import dev.backlot.net.Toxic;
@@ -22,9 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A resumable upload through the official client survives a connection cut in the middle of a
- * chunk: the client asks the session how far it got ({@code bytes *}{@code /*}), rewinds and
- * finishes, and the stored bytes are exactly the original ones.
+ * A resumable upload through the official client survives connections broken in the middle of
+ * it: cut mid-chunk on the wire (NetworkLink), reset by the fault engine before or after the fake
+ * stored a chunk, or after the final chunk. The client asks the session how far it got ({@code
+ * bytes *}{@code /*}), rewinds or moves on, and the stored bytes are exactly the original ones.
  */
 class GcsResumableFaultTest {
 
@@ -89,6 +91,80 @@ class GcsResumableFaultTest {
     // the client recovered by asking the session how much it holds
     assertThat(gcs.journal().count(e -> "PUT".equals(e.method())
         && "bytes */*".equals(e.header("Content-Range")))).isGreaterThanOrEqualTo(1);
+    assertThat(gcs.openUploads()).isZero();
+  }
+
+  @Test
+  void aFaultResettingAChunkBeforeItIsStoredIsResent() throws Exception {
+    byte[] data = data(6 * CHUNK + 777);
+    // the first try of the third chunk: the fake reads it, then resets the connection (TCP RST)
+    HttpRule rule = gcs.faults().on("PUT", "/upload/storage/v1/b/{bucket}/o")
+        .where("the third chunk", r -> "bytes 524288-786431/*".equals(r.header("Content-Range")))
+        .next(1)
+        .reset();
+
+    upload("rst/before.bin", data);
+
+    assertThat(rule.fired()).isEqualTo(1);
+    assertExact("rst/before.bin", data);
+    // the chunk was sent twice: once into the reset, once after the status query
+    assertThat(gcs.journal().count(e -> "bytes 524288-786431/*".equals(e.header("Content-Range"))))
+        .isEqualTo(2);
+    assertThat(gcs.journal().count(e -> "bytes */*".equals(e.header("Content-Range")))).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aFaultResettingAfterAChunkWasStoredIsNotResent() throws Exception {
+    byte[] data = data(6 * CHUNK + 777);
+    // the third chunk is stored, then the answer is lost to a reset
+    HttpRule rule = gcs.faults().on("PUT", "/upload/storage/v1/b/{bucket}/o")
+        .where("the third chunk", r -> "bytes 524288-786431/*".equals(r.header("Content-Range")))
+        .next(1)
+        .afterHandling()
+        .reset();
+
+    upload("rst/after.bin", data);
+
+    assertThat(rule.fired()).isEqualTo(1);
+    assertExact("rst/after.bin", data);
+    // the status query told the client the session already held the chunk
+    assertThat(gcs.journal().count(e -> "bytes 524288-786431/*".equals(e.header("Content-Range"))))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aResetAfterTheFinalChunkStillEndsWithOneObject() throws Exception {
+    byte[] data = data(3 * CHUNK + 5);
+    HttpRule rule = gcs.faults().on("PUT", "/upload/storage/v1/b/{bucket}/o")
+        .where("the final chunk", r -> String.valueOf(r.header("Content-Range")).endsWith("/" + data.length))
+        .next(1)
+        .afterHandling()
+        .reset();
+
+    upload("rst/final.bin", data);
+
+    assertThat(rule.fired()).isEqualTo(1);
+    assertExact("rst/final.bin", data);
+  }
+
+  private static byte[] data(int size) {
+    byte[] b = new byte[size];
+    new Random(size).nextBytes(b);
+    return b;
+  }
+
+  private void upload(String name, byte[] data) throws Exception {
+    try (WriteChannel writer = storage.writer(BlobInfo.newBuilder("media", name).build())) {
+      writer.setChunkSize(CHUNK);
+      writer.write(ByteBuffer.wrap(data));
+    }
+  }
+
+  private void assertExact(String name, byte[] data) {
+    GcsObject stored = gcs.object("media", name);
+    assertThat(stored.md5Hash()).isEqualTo(GcsStore.md5(data));
+    assertThat(stored.bytes()).isEqualTo(data);
+    assertThat(gcs.versions("media", name)).hasSize(1);
     assertThat(gcs.openUploads()).isZero();
   }
 
