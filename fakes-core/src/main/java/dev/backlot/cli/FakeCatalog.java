@@ -1,6 +1,7 @@
 package dev.backlot.cli;
 
 import dev.backlot.engine.FakeServer;
+import dev.backlot.gcs.GcsFake;
 import dev.backlot.http.HttpFake;
 import dev.backlot.openai.OpenAiFake;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ final class FakeCatalog {
   static {
     BUILDERS.put("http", HttpFake::builder);
     BUILDERS.put("openai", OpenAiFake::builder);
+    BUILDERS.put("gcs", GcsFake::builder);
   }
 
   private FakeCatalog() {}
