@@ -1,7 +1,9 @@
 package dev.backlot.cli;
 
 import dev.backlot.engine.FakeServer;
+import dev.backlot.gcs.GcsFake;
 import dev.backlot.http.HttpFake;
+import dev.backlot.openai.OpenAiFake;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +17,8 @@ final class FakeCatalog {
 
   static {
     BUILDERS.put("http", HttpFake::builder);
+    BUILDERS.put("openai", OpenAiFake::builder);
+    BUILDERS.put("gcs", GcsFake::builder);
   }
 
   private FakeCatalog() {}

@@ -90,6 +90,14 @@ public final class Request {
     return r;
   }
 
+  /**
+   * This request with another body (same method, target, headers, path variables, time and
+   * connection): for fakes that decode a transfer encoding, e.g. a gzip-compressed request body.
+   */
+  public Request withBody(byte[] newBody) {
+    return new Request(id, method, rawPath, rawQuery, headers, newBody, time, connection, pathParams);
+  }
+
   /** Sequence number of this request within its fake (1, 2, 3, ...), as the journal shows it. */
   public long id() {
     return id;
