@@ -67,6 +67,7 @@ public final class FaultPlan {
   private volatile boolean anyUpgrade;
   private volatile boolean anySse;
   private volatile boolean anyWebSocket;
+  private volatile boolean anyCommand;
 
   /**
    * A plan for a fake (the engine makes one per fake; other fakes built without {@code
@@ -111,6 +112,22 @@ public final class FaultPlan {
   public SseRule onSse(String method, String path) {
     Objects.requireNonNull(path, "path");
     return new SseRule(this, method, path);
+  }
+
+  /**
+   * A rule for the commands named (case-insensitive) of a command protocol such as Redis's:
+   * {@code faults.onCommand("BLMOVE", "BRPOPLPUSH").nth(3).close()}.
+   */
+  public CommandRule onCommand(String... commands) {
+    if (commands.length == 0) {
+      throw new IllegalArgumentException("name at least one command, or use onAnyCommand()");
+    }
+    return new CommandRule(this, commands);
+  }
+
+  /** A rule for every command of a command protocol. */
+  public CommandRule onAnyCommand() {
+    return new CommandRule(this);
   }
 
   /** A rule for the WebSocket endpoint at {@code path} (a template). */
@@ -225,7 +242,9 @@ public final class FaultPlan {
     boolean up = false;
     boolean sse = false;
     boolean ws = false;
+    boolean cmd = false;
     for (Rule<?> r : a) {
+      cmd |= r instanceof CommandRule;
       h |= r instanceof HttpRule;
       sse |= r instanceof SseRule;
       ws |= r instanceof WebSocketRule;
@@ -235,6 +254,7 @@ public final class FaultPlan {
     anyUpgrade = up;
     anySse = sse;
     anyWebSocket = ws;
+    anyCommand = cmd;
     all = a;
   }
 
@@ -256,6 +276,54 @@ public final class FaultPlan {
 
   public boolean hasWebSocketRules() {
     return anyWebSocket;
+  }
+
+  /** Whether any command rule is installed (engine use: the no-fault fast path). */
+  public boolean hasCommandRules() {
+    return anyCommand;
+  }
+
+  /**
+   * Decides the fault for one command of a command protocol, or null. Engine use: rules are
+   * checked in order, delays add up, the first rule with another action decides.
+   *
+   * @param command the command's name, upper case
+   * @param firstArg its first argument (the key, for most Redis commands), or null
+   * @param at when it arrived, on the fake's clock
+   */
+  public synchronized CommandFault decideCommand(String command, String firstArg, Instant at) {
+    long delayNanos = 0;
+    StringBuilder desc = null;
+    CommandRule terminal = null;
+    for (Rule<?> rule : all) {
+      if (!(rule instanceof CommandRule c) || !c.inWindow(at) || !c.matches(command, firstArg)
+          || !c.fires(rng)) {
+        continue;
+      }
+      String extra = null;
+      Delay d = c.delayAction();
+      if (d != null) {
+        Duration sampled = d.sample(rng);
+        delayNanos += sampled.toNanos();
+        if (d.isRandom()) {
+          extra = "delay " + Delay.format(sampled);
+        }
+      }
+      desc = append(desc, describe(c, extra));
+      if (!c.passThrough()) {
+        terminal = c;
+        break;
+      }
+    }
+    if (desc == null) {
+      return null;
+    }
+    return new CommandFault(
+        Duration.ofNanos(delayNanos),
+        terminal == null ? null : terminal.errorMessage(),
+        terminal != null && terminal.closes(),
+        terminal != null && terminal.strikesAfterHandling(),
+        desc.toString());
   }
 
   /**

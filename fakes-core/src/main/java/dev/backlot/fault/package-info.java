@@ -42,6 +42,11 @@
  * messages by direction and JSON {@code "type"}, closes with a code or aborts after n messages,
  * refuses or drops the upgrade. A delayed message holds back those after it, as TCP would.
  *
+ * <p>Commands: {@link dev.backlot.fault.CommandRule} ({@code faults.onCommand("GET")}, {@code
+ * faults.onAnyCommand()}) for command protocols such as Redis's: match by command name and key
+ * glob; answer an error reply ({@code error("LOADING ...")}), {@code delay}, or {@code close()} the
+ * connection before the command runs, or after it with {@code afterHandling()}.
+ *
  * <h2>Order, determinism, diagnostics</h2>
  *
  * <p>Rules are checked in the order they were added; a rule that only delays lets the traffic on

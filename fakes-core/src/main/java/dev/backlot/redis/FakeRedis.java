@@ -10,6 +10,9 @@ import com.github.fppt.jedismock.storage.OperationExecutorState;
 import com.github.fppt.jedismock.storage.RedisBase;
 import dev.backlot.Fake;
 import dev.backlot.engine.Clock;
+import dev.backlot.engine.ErrorShape;
+import dev.backlot.fault.CommandFault;
+import dev.backlot.fault.FaultPlan;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.Journal;
 import dev.backlot.net.NetworkLink;
@@ -61,7 +64,7 @@ import java.util.function.Consumer;
  *   clock.advance(Duration.ofSeconds(61));        // expiry follows the fake's clock
  *   assertNull(jedis.get("session"));
  *
- *   redis.faults().onCommand("SET").next(1).readOnly();   // -READONLY, as after a failover
+ *   redis.faults().onCommand("SET").next(1).error(RedisErrors.READONLY); // after a failover
  *   redis.journal().count(e -> e.path().equals("SET"));   // commands are journaled by name
  *   redis.call("RPUSH", "queue", "job-1");                 // seed data without a client
  *
@@ -75,9 +78,9 @@ import java.util.function.Consumer;
  * bytes), {@link Entry#query()} {@code conn=N&db=D}, {@link Entry#responseBody()} the reply as
  * redis-cli would print it, {@link Entry#outcome()} the reply's kind ({@code status}, {@code
  * integer}, {@code bulk}, {@code nil}, {@code array}, {@code error: <message>}, {@code no reply},
- * {@code connection dropped}), {@link Entry#fault()} the fault that acted.
+ * {@code connection closed}), {@link Entry#fault()} the fault that acted.
  *
- * <p><b>Network faults.</b> Built with {@link Builder#networkLink()}, the fake sits behind a
+ * <p><b>Network faults.</b> Built with {@link Builder#behindLink()}, the fake sits behind a
  * {@link NetworkLink} ({@link #link()}): {@link #redisUri()} then points at the link, so latency,
  * partitions and resets apply to every client.
  *
@@ -106,7 +109,7 @@ public final class FakeRedis implements Fake {
   private final int configuredPort;
   private final Clock clock;
   private final Journal journal;
-  private final RedisFaults faults;
+  private final FaultPlan faults;
   private final StreamGroups groups = new StreamGroups();
   private final Consumer<FakeRedis> setup;
   private final boolean withLink;
@@ -141,13 +144,13 @@ public final class FakeRedis implements Fake {
     this.configuredPort = b.port;
     this.clock = b.clock;
     this.journal = new Journal(b.journalCapacity, b.journalBodyLimit);
-    this.faults = new RedisFaults(b.seed, journal);
+    this.faults = new FaultPlan(b.seed, clock, journal, () -> ErrorShape.DEFAULT);
     this.setup = b.setup;
     this.withLink = b.link;
     this.seed = b.seed;
   }
 
-  /** Settings: {@code FakeRedis.builder().clock(clock).seed(7).networkLink().start()}. */
+  /** Settings: {@code FakeRedis.builder().clock(clock).seed(7).behindLink().start()}. */
   public static Builder builder() {
     return new Builder();
   }
@@ -170,7 +173,7 @@ public final class FakeRedis implements Fake {
       }
       boolean first = server == null;
       if (first) {
-        server = bindNew();
+        server = bindNew(withLink ? 0 : configuredPort);
       } else {
         try {
           server.start();
@@ -181,11 +184,15 @@ public final class FakeRedis implements Fake {
       }
       running = true;
       startedAt = clock.instant();
-      if (first) {
-        if (withLink) {
-          link = NetworkLink.builder().target("127.0.0.1", port).clock(clock).seed(seed)
-              .name("redis").start();
+      if (withLink) {
+        if (link == null) {
+          link = NetworkLink.builder().target("127.0.0.1", port).port(configuredPort).clock(clock)
+              .seed(seed).name("redis").start();
+        } else {
+          link.up();
         }
+      }
+      if (first) {
         if (setup != null) {
           setup.accept(this);
         }
@@ -195,11 +202,11 @@ public final class FakeRedis implements Fake {
   }
 
   /** jedis-mock binds the port it was built with on every start, so pick one and keep it. */
-  private RedisServer bindNew() {
+  private RedisServer bindNew(int wanted) {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     IOException last = null;
     for (int attempt = 0; attempt < 10; attempt++) {
-      int p = configuredPort != 0 ? configuredPort : freePort(loopback);
+      int p = wanted != 0 ? wanted : freePort(loopback);
       RedisServer s = RedisServer.newRedisServer(p, loopback)
           .setOptions(ServiceOptions.withInterceptor(this::intercept))
           .setClock(new JavaClock(clock));
@@ -209,7 +216,7 @@ public final class FakeRedis implements Fake {
         return s;
       } catch (BindException e) {
         last = e;
-        if (configuredPort != 0) {
+        if (wanted != 0) {
           break;
         }
       } catch (IOException e) {
@@ -217,10 +224,8 @@ public final class FakeRedis implements Fake {
         break;
       }
     }
-    int p = configuredPort;
-    throw new UncheckedIOException(
-        "redis fake could not bind 127.0.0.1:" + (p == 0 ? "(random)" : p) + " (port in use?)",
-        last);
+    throw new UncheckedIOException("redis fake could not bind 127.0.0.1:"
+        + (wanted == 0 ? "(random)" : wanted) + " (port in use?)", last);
   }
 
   private static int freePort(InetAddress loopback) {
@@ -272,21 +277,20 @@ public final class FakeRedis implements Fake {
   /**
    * The network link in front of the fake.
    *
-   * @throws IllegalStateException unless built with {@link Builder#networkLink()} and started
+   * @throws IllegalStateException unless built with {@link Builder#behindLink()} and started
    */
   public NetworkLink link() {
     NetworkLink l = link;
     if (l == null) {
       throw new IllegalStateException(
-          "this redis fake has no network link: build it with FakeRedis.builder().networkLink()");
+          "redis fake has no network link: build it with .behindLink() (and start it)");
     }
     return l;
   }
 
   /**
-   * Stops like a crashed server: the port refuses connections, open connections (and blocked
-   * commands) are cut. Data is kept. (Behind a {@link #link()}, the link still accepts and then
-   * closes each connection, as a proxy in front of a dead server does.)
+   * Stops like a crashed server: the port refuses connections (the {@link #link()}'s too),
+   * open connections and blocked commands are cut. Data is kept.
    */
   @Override
   public void stop() {
@@ -295,6 +299,9 @@ public final class FakeRedis implements Fake {
         return;
       }
       running = false;
+      if (link != null) {
+        link.down(); // clients of a crashed server see refused connections, not a silent proxy
+      }
       closeInternal();
       List<RedisClient> clients = clientsOf(server);
       try {
@@ -324,13 +331,17 @@ public final class FakeRedis implements Fake {
 
   /**
    * Back to the initial state in microseconds: every database flushed (as {@code FLUSHALL}, so
-   * {@code WATCH}ers see the change), consumer groups, faults, journal and job watches cleared,
-   * then the builder's {@link Builder#setup setup} runs again. Scripts and CONFIG stay, as after a
-   * FLUSHALL.
+   * {@code WATCH}ers see the change), consumer groups, faults (and the builder's seed), journal,
+   * job watches and the link's toxics cleared, then the builder's {@link Builder#setup setup}
+   * runs again. Scripts and CONFIG stay, as after a FLUSHALL.
    */
   @Override
   public void reset() {
+    if (link != null) {
+      link.reset();
+    }
     faults.clear();
+    faults.seed(seed);
     flushAll();
     journal.clear();
     for (JobWatch w : watchView) {
@@ -430,8 +441,14 @@ public final class FakeRedis implements Fake {
     return clock;
   }
 
-  /** The Redis-level faults; cleared by {@link #reset()}. */
-  public RedisFaults faults() {
+  /**
+   * The Redis-level faults, on the shared fault engine: {@link FaultPlan#onCommand(String...)}
+   * rules answer an error ({@link RedisErrors}), delay a command, or close the connection before
+   * or after it runs. Cleared by {@link #reset()}; commands sent with {@link #call} are never
+   * faulted.
+   */
+  @Override
+  public FaultPlan faults() {
     return faults;
   }
 
@@ -555,37 +572,32 @@ public final class FakeRedis implements Fake {
     Entry entry = journal.record(
         Entry.Kind.COMMAND, at, "REDIS", upper,
         "conn=" + connectionId(state) + "&db=" + state.getSelected(), Map.of(), describe(params));
-    RedisFaults.Decision d = faults.isEmpty()
-        ? null
-        : faults.decide(upper, params.isEmpty() ? null : params.get(0).toString(), at);
-    boolean dropAfter = false;
+    CommandFault d = faults.hasCommandRules()
+        ? faults.decideCommand(upper, params.isEmpty() ? null : params.get(0).toString(), at)
+        : null;
+    boolean closeAfter = false;
     if (d != null) {
       entry.fault(d.description());
       if (!d.delay().isZero() && !hold(d.delay())) {
         entry.outcome("no reply: the fake stopped during the delay");
         return Response.SKIP;
       }
-      switch (d.action()) {
-        case ERROR -> {
-          if (name.equals("exec") || name.equals("discard")) {
-            state.transactionMode(false);
-            state.tx().clear();
-          } else {
-            state.errorTransaction();
-          }
-          Slice reply = Response.error(d.error());
-          complete(entry, reply);
-          return reply;
+      if (d.error() != null) {
+        if (name.equals("exec") || name.equals("discard")) {
+          state.transactionMode(false);
+          state.tx().clear();
+        } else {
+          state.errorTransaction(); // a rejected command aborts its MULTI, as in Redis
         }
-        case DROP -> {
-          entry.outcome("connection dropped");
-          return MockExecutor.breakConnection(state);
-        }
-        case DROP_REPLY -> dropAfter = true;
-        default -> {
-          // a delay only: run the command
-        }
+        Slice reply = Response.error(RedisErrors.withCode(d.error()));
+        complete(entry, reply);
+        return reply;
       }
+      if (d.close() && !d.afterHandling()) {
+        entry.outcome("connection closed");
+        return MockExecutor.breakConnection(state);
+      }
+      closeAfter = d.close();
     }
     Slice reply;
     try {
@@ -594,8 +606,8 @@ public final class FakeRedis implements Fake {
       reply = Response.error("ERR the redis fake failed: " + e);
     }
     complete(entry, reply);
-    if (dropAfter) {
-      entry.outcome(entry.outcome() + ", then connection dropped instead of the reply");
+    if (closeAfter) {
+      entry.outcome(entry.outcome() + ", then connection closed instead of the reply");
       return MockExecutor.breakConnection(state);
     }
     return reply;
@@ -949,7 +961,7 @@ public final class FakeRedis implements Fake {
   public static final class Builder {
     private int port;
     private Clock clock = Clock.system();
-    private long seed = RedisFaults.DEFAULT_SEED;
+    private long seed = FaultPlan.DEFAULT_SEED;
     private int journalCapacity = Journal.DEFAULT_CAPACITY;
     private int journalBodyLimit = Journal.DEFAULT_BODY_LIMIT;
     private Consumer<FakeRedis> setup;
@@ -972,7 +984,7 @@ public final class FakeRedis implements Fake {
       return this;
     }
 
-    /** The seed of the faults' (and the network link's) random choices. */
+    /** The seed of the faults' (and the network link's) random choices; {@code reset()} restores it. */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
@@ -998,8 +1010,17 @@ public final class FakeRedis implements Fake {
       return this;
     }
 
-    /** Puts a {@link NetworkLink} in front of the fake (same clock and seed); see {@link #link()}. */
-    public Builder networkLink() {
+    /**
+     * Puts a {@link NetworkLink} in front of the fake (same clock and seed): clients connect to
+     * the link ({@link FakeRedis#port()}, {@link FakeRedis#redisUri()}, on the {@link #port} if
+     * one was given), and {@link FakeRedis#link()} adds latency, partitions, resets...
+     *
+     * <pre>{@code
+     * FakeRedis redis = FakeRedis.builder().behindLink().start();
+     * redis.link().partition();
+     * }</pre>
+     */
+    public Builder behindLink() {
       this.link = true;
       return this;
     }

@@ -6,7 +6,7 @@
  * <pre>{@code
  * try (FakeRedis redis = new FakeRedis().start()) {
  *   JobWatch rq = redis.watchJobs(JobLayout.RQ);
- *   redis.faults().onCommand("BLMOVE").nth(3).drop();
+ *   redis.faults().onCommand("BLMOVE").nth(3).close();
  *   runWorkerAgainst(redis.redisUri());
  *   rq.assertLegal();
  * }

@@ -65,7 +65,7 @@ class FakeRedisLifecycleTest {
       assertThat(redis.start()).isSameAs(redis); // starting twice is a no-op
       assertThat(j.ping()).isEqualTo("PONG");
       assertThatThrownBy(redis::link).isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("networkLink()");
+          .hasMessageContaining("behindLink()");
       Fake asFake = redis;
       assertThat(asFake.clock()).isSameAs(Clock.system());
     }
@@ -224,7 +224,7 @@ class FakeRedisLifecycleTest {
       assertThatThrownBy(() -> redis.call("LPUSH", "k", "x"))
           .isInstanceOfSatisfying(RedisErrorReply.class,
               e -> assertThat(e.code()).isEqualTo("WRONGTYPE"));
-      redis.faults().onAnyCommand().drop(); // faults never touch call()
+      redis.faults().onAnyCommand().close(); // faults never touch call()
       assertThat(redis.call("PING")).isEqualTo("PONG");
       assertThat(redis.journal().size()).isZero();
     }

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.backlot.engine.Clock;
 import dev.backlot.engine.ManualClock;
+import dev.backlot.fault.CommandRule;
+import dev.backlot.fault.FaultPlan;
 import dev.backlot.journal.Entry;
 import io.lettuce.core.RedisBusyException;
 import io.lettuce.core.RedisClient;
@@ -57,10 +59,10 @@ class RedisFaultsTest {
   void errorRepliesSurfaceAsJedisExceptions() {
     try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       j.set("k", "v");
-      redis.faults().onCommand("GET").next(1).loading();
-      redis.faults().onCommand("SET").next(1).readOnly();
-      redis.faults().onCommand("EVAL").next(1).busy();
-      redis.faults().onCommand("INCR").next(1).oom();
+      redis.faults().onCommand("GET").next(1).error(RedisErrors.LOADING);
+      redis.faults().onCommand("SET").next(1).error(RedisErrors.READONLY);
+      redis.faults().onCommand("EVAL").next(1).error(RedisErrors.BUSY);
+      redis.faults().onCommand("INCR").next(1).error(RedisErrors.OOM);
       redis.faults().onCommand("DEL").next(1).error("boom");
 
       assertThatThrownBy(() -> j.get("k")).isInstanceOf(JedisDataException.class)
@@ -78,7 +80,7 @@ class RedisFaultsTest {
       redis.faults().assertAllFired();
       Entry faulted = redis.journal().find(e -> e.path().equals("GET")).get(0);
       assertThat(faulted.fault()).contains("#1 GET, next(1) -> error LOADING")
-          .contains("seed " + RedisFaults.DEFAULT_SEED);
+          .contains("seed " + FaultPlan.DEFAULT_SEED);
       assertThat(faulted.outcome()).startsWith("error: LOADING");
     }
   }
@@ -89,10 +91,10 @@ class RedisFaultsTest {
       RedisClient client = lettuce(redis);
       try (StatefulRedisConnection<String, String> c = client.connect()) {
         RedisCommands<String, String> s = c.sync();
-        redis.faults().onCommand("GET").next(1).loading();
-        redis.faults().onCommand("SET").next(1).readOnly();
-        redis.faults().onCommand("EVAL").next(1).busy();
-        redis.faults().onCommand("INCR").next(1).oom();
+        redis.faults().onCommand("GET").next(1).error(RedisErrors.LOADING);
+        redis.faults().onCommand("SET").next(1).error(RedisErrors.READONLY);
+        redis.faults().onCommand("EVAL").next(1).error(RedisErrors.BUSY);
+        redis.faults().onCommand("INCR").next(1).error(RedisErrors.OOM);
         assertThatThrownBy(() -> s.get("k")).isInstanceOf(RedisLoadingException.class);
         assertThatThrownBy(() -> s.set("k", "v")).isInstanceOf(RedisReadOnlyException.class);
         assertThatThrownBy(() -> s.eval("return 1", io.lettuce.core.ScriptOutputType.INTEGER))
@@ -109,7 +111,7 @@ class RedisFaultsTest {
   @Test
   void aFaultedCommandInsideMultiAbortsTheTransactionLikeRedis() {
     try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
-      redis.faults().onCommand("SET").key("a").oom();
+      redis.faults().onCommand("SET").key("a").error(RedisErrors.OOM);
       Transaction tx = j.multi();
       tx.set("b", "1");
       tx.set("a", "1");
@@ -193,7 +195,7 @@ class RedisFaultsTest {
         assertThat(get.get(10, SECONDS)).isEqualTo("v");
         assertThat(behind.get(10, SECONDS)).isEqualTo(1);
         assertThat(redis.journal().find(e -> e.path().equals("GET")).get(0).fault())
-            .contains("delay 5000 ms");
+            .contains("delay 5000ms");
       } finally {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
@@ -210,7 +212,7 @@ class RedisFaultsTest {
         try (Jedis j = pool.getResource()) {
           j.set("k", "v");
         }
-        redis.faults().onCommand("GET").nth(2).drop();
+        redis.faults().onCommand("GET").nth(2).close();
         List<String> results = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
           try (Jedis j = pool.getResource()) {
@@ -222,7 +224,7 @@ class RedisFaultsTest {
         assertThat(results).containsExactly("v", "dropped", "v");
         List<Entry> gets = redis.journal().find(e -> e.path().equals("GET"));
         assertThat(gets).extracting(Entry::outcome)
-            .containsExactly("bulk", "connection dropped", "bulk");
+            .containsExactly("bulk", "connection closed", "bulk");
         assertThat(gets.get(2).query()).isNotEqualTo(gets.get(1).query()); // a new connection
       }
     }
@@ -234,18 +236,18 @@ class RedisFaultsTest {
       RedisClient client = lettuce(redis);
       try (StatefulRedisConnection<String, String> c = client.connect()) {
         c.sync().set("k", "v");
-        redis.faults().onCommand("GET").next(1).drop();
+        redis.faults().onCommand("GET").next(1).close();
         assertThat(c.sync().get("k")).isEqualTo("v"); // at-least-once: resent after reconnect
         List<Entry> gets = redis.journal().find(e -> e.path().equals("GET"));
-        assertThat(gets).extracting(Entry::outcome).containsExactly("connection dropped", "bulk");
+        assertThat(gets).extracting(Entry::outcome).containsExactly("connection closed", "bulk");
         assertThat(gets.get(1).query()).isNotEqualTo(gets.get(0).query());
 
         // ...which runs a write twice when only the reply was lost
-        redis.faults().onCommand("INCR").next(1).dropReply();
+        redis.faults().onCommand("INCR").next(1).afterHandling().close();
         assertThat(c.sync().incr("counter")).isEqualTo(2);
         assertThat(redis.journal().find(e -> e.path().equals("INCR")))
             .extracting(Entry::outcome)
-            .containsExactly("integer, then connection dropped instead of the reply", "integer");
+            .containsExactly("integer, then connection closed instead of the reply", "integer");
       } finally {
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
@@ -261,7 +263,7 @@ class RedisFaultsTest {
       j.hget("h", "f");
       assertThatThrownBy(() -> redis.faults().assertAllFired())
           .isInstanceOf(AssertionError.class)
-          .hasMessageContaining("1 fault rule never fired (seed " + RedisFaults.DEFAULT_SEED)
+          .hasMessageContaining("1 fault rule never fired (seed " + FaultPlan.DEFAULT_SEED)
           .hasMessageContaining("#2 HGET, nth(2) -> error ERR never")
           .hasMessageContaining("matched 1 command, but its conditions never let it fire")
           .hasMessageContaining("HGET h f");

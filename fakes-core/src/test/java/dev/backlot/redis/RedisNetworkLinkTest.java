@@ -34,7 +34,7 @@ class RedisNetworkLinkTest {
 
   @Test
   void clientsConnectThroughTheLink() {
-    try (FakeRedis redis = FakeRedis.builder().networkLink().start();
+    try (FakeRedis redis = FakeRedis.builder().behindLink().start();
         Jedis j = Clients.jedis(redis.redisUri())) {
       assertThat(redis.port()).isEqualTo(redis.link().port());
       assertThat(redis.redisUri().getPort()).isEqualTo(redis.link().port());
@@ -48,7 +48,7 @@ class RedisNetworkLinkTest {
   @Test
   void jedisSeesLatencyOnTheFakesClock() throws Exception {
     ManualClock clock = Clock.manual(Instant.parse("2026-01-01T00:00:00Z"));
-    try (FakeRedis redis = FakeRedis.builder().clock(clock).networkLink().start();
+    try (FakeRedis redis = FakeRedis.builder().clock(clock).behindLink().start();
         Jedis j = Clients.jedis(redis.redisUri())) {
       j.set("k", "v");
       Toxic lag = redis.link().toxics().latency(Direction.DOWNSTREAM, Duration.ofMillis(300));
@@ -66,7 +66,7 @@ class RedisNetworkLinkTest {
 
   @Test
   void aPartitionTimesJedisOutAndHealingLetsItRecover() {
-    try (FakeRedis redis = FakeRedis.builder().networkLink().start()) {
+    try (FakeRedis redis = FakeRedis.builder().behindLink().start()) {
       HostAndPort address = new HostAndPort("127.0.0.1", redis.port());
       Jedis impatient = new Jedis(address,
           DefaultJedisClientConfig.builder().socketTimeoutMillis(500).build());
@@ -88,7 +88,7 @@ class RedisNetworkLinkTest {
 
   @Test
   void stoppingTheFakeBehindTheLinkCutsClientsAndRestartHeals() {
-    try (FakeRedis redis = FakeRedis.builder().networkLink().start()) {
+    try (FakeRedis redis = FakeRedis.builder().behindLink().start()) {
       Jedis j = Clients.jedis(redis.redisUri());
       j.set("k", "v");
       redis.stop();
