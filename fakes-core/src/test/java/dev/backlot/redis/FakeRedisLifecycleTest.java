@@ -329,10 +329,8 @@ class FakeRedisLifecycleTest {
         () -> assertThat(newThreads(before)).as("threads left behind").isEmpty());
     assertThatThrownBy(redis::start).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
-    try (ServerSocket again = new ServerSocket()) {
-      again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-      assertThat(again.isBound()).isTrue();
-    }
+    // (Not re-binding the port here: with test forks running side by side, another process's
+    // client socket may take a freed ephemeral port at any moment.)
   }
 
   /** Live threads started since {@code before}, except the JDK's own and the shared clock. */

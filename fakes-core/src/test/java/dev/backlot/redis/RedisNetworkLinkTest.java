@@ -17,7 +17,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -68,9 +67,9 @@ class RedisNetworkLinkTest {
   void aPartitionTimesJedisOutAndHealingLetsItRecover() {
     try (FakeRedis redis = FakeRedis.builder().behindLink().start()) {
       HostAndPort address = new HostAndPort("127.0.0.1", redis.port());
-      Jedis impatient = new Jedis(address,
-          DefaultJedisClientConfig.builder().socketTimeoutMillis(500).build());
+      Jedis impatient = new Jedis(address, Clients.jedisConfig());
       assertThat(impatient.set("k", "v")).isEqualTo("OK");
+      impatient.getConnection().setSoTimeout(500); // impatient only once connected
 
       redis.link().partition();
       assertThatThrownBy(impatient::ping)
