@@ -86,7 +86,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Threads.</b> jedis-mock serves each connection on its own thread (a cached pool) behind
  * one data lock, so blocking commands (BLPOP, BLMOVE, XREADGROUP BLOCK) and {@linkplain
- * CommandRule#delay delayed} commands park their own connection's thread; no thread is added per
+ * dev.backlot.fault.CommandRule#delay delayed} commands park their own connection's thread; no thread is added per
  * waiter. {@link #close()} stops them all.
  *
  * <p><b>Known gaps</b> (jedis-mock's, and ours): RESP2 only ({@code HELLO 3} answers {@code
@@ -98,6 +98,8 @@ public final class FakeRedis implements Fake {
 
   private static final Set<String> WAKE_AFTER = Set.of("xadd", "exec", "eval", "evalsha");
   private static final int ARG_LIMIT = 256;
+  /** Redis's default number of databases: SELECT beyond it is refused. */
+  private static final int DATABASES = 16;
   // jedis-mock internals reached by reflection (checked by the lifecycle tests): the databases
   // (for a FLUSHALL without a connection) and the service's clients (for a clean stop).
   private static final Method GET_BASES = basesAccessor();
@@ -649,6 +651,18 @@ public final class FakeRedis implements Fake {
         return reply;
       }
     }
+    if (name.equals("select") && params.size() == 1) {
+      try {
+        int db = Integer.parseInt(params.get(0).toString());
+        if (db < 0 || db >= DATABASES) {
+          state.errorTransaction();
+          return Response.error("ERR DB index is out of range");
+        }
+      } catch (NumberFormatException e) {
+        // jedis-mock answers it
+      }
+    }
+    boolean wasInTransaction = state.isTransactionModeOn();
     JobWatch[] ws = watchView;
     Slice reply;
     Set<String> jobKeys = ws.length == 0 ? null : jobKeys(ws, state, name, params);
@@ -674,8 +688,8 @@ public final class FakeRedis implements Fake {
     }
     if (isUnsupported(reply)) {
       reply = unknownCommand(name, params);
-    } else if (name.equals("type")) {
-      reply = typeAsStatus(reply);
+    } else if (!wasInTransaction) {
+      reply = asRedisReplies(name, params, reply);
     }
     return reply;
   }
@@ -770,6 +784,37 @@ public final class FakeRedis implements Fake {
     byte[] d = reply.data();
     return d.length > 24 && d[0] == '-'
         && new String(d, 1, 23, StandardCharsets.UTF_8).equals("Unsupported operation: ");
+  }
+
+  private static final Slice BULK_PONG = Response.bulkString(Slice.create("PONG"));
+  private static final Slice PONG = Response.simpleString("PONG");
+
+  /**
+   * Where jedis-mock's reply differs from Redis's for a command it has (found by running the same
+   * commands against redis-server), the reply Redis gives. Only outside MULTI: inside, EXEC's
+   * array keeps jedis-mock's form.
+   */
+  private static Slice asRedisReplies(String name, List<Slice> params, Slice reply) {
+    switch (name) {
+      case "type":
+        return typeAsStatus(reply);
+      case "ping":
+        return params.isEmpty() && reply.equals(BULK_PONG) ? PONG : reply;
+      case "discard":
+        // jedis-mock accepts a DISCARD outside MULTI
+        return reply.equals(Response.OK) ? Response.error("ERR DISCARD without MULTI") : reply;
+      case "zincrby": {
+        // Redis prints a whole score as "4", jedis-mock as "4.0"
+        String text = new String(reply.data(), StandardCharsets.UTF_8);
+        if (text.startsWith("$") && text.endsWith(".0\r\n")) {
+          String value = text.substring(text.indexOf("\r\n") + 2, text.length() - 4);
+          return Response.bulkString(Slice.create(value));
+        }
+        return reply;
+      }
+      default:
+        return reply;
+    }
   }
 
   /** jedis-mock answers TYPE with a bulk string; Redis with a status ({@code +stream}). */

@@ -54,7 +54,6 @@ final class ListMove extends AddedOp {
         if (ticket.isFirst(source)) {
           moved = tryMove(source, destination, fromLeft, toLeft);
           if (moved != null) {
-            ticket.close();
             return Response.bulkString(moved);
           }
         }

@@ -309,7 +309,9 @@ final class StreamCommands {
       Object lock = state.lock();
       List<Slice> keys = params.subList(streamsArg, streamsArg + ids.length);
       long end = System.nanoTime() + blockMillis * 1_000_000;
-      try (BlockingManager.Ticket ignored = state.blockingManager().register(keys)) {
+      // Registered so INFO counts this client as blocked, as Redis does.
+      BlockingManager.Ticket ticket = state.blockingManager().register(keys);
+      try {
         while (state.isClientConnected()) {
           long wait = POLL_MILLIS;
           if (blockMillis > 0) {
@@ -330,6 +332,8 @@ final class StreamCommands {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } finally {
+        ticket.close();
       }
       return Response.SKIP; // disconnected or stopping: nothing to answer
     }

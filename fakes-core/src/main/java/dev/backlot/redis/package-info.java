@@ -28,7 +28,17 @@
  *       EXEC like jedis-mock's own commands.
  *   <li>An unknown command answers Redis's {@code ERR unknown command 'x', with args beginning
  *       with: ...} instead of jedis-mock's "Unsupported operation".
+ *   <li>Replies where jedis-mock differs from Redis, set right (outside MULTI): PING is {@code
+ *       +PONG}, TYPE a status, DISCARD without MULTI an error, SELECT past database 15 an error,
+ *       a whole ZINCRBY score {@code 4} not {@code 4.0}; INFO has Redis 7.0's sections ({@code
+ *       redis_version} and all, which RQ needs); CLIENT LIST, INFO and ID exist.
  * </ul>
+ *
+ * <p>Measured against redis-server 7.0.15 with 129 commands across every type (one raw
+ * connection each, byte for byte): 110 replies identical. Of the rest, 13 are commands jedis-mock
+ * lacks (below), 3 list set or key members in another (unspecified) order, and 3 differ in a
+ * detail: HINCRBY's error text on a non-integer field, CONFIG GET of an unset parameter (empty,
+ * not Redis's default), and TIME on the fake's clock.
  *
  * <h2>Known gaps</h2>
  *
@@ -40,9 +50,10 @@
  *       run on wall time, not the fake's clock.
  *   <li>The added commands are not callable from Lua ({@code redis.call('LMOVE', ...)} fails), and
  *       while a Lua script runs they wait for it instead of answering {@code BUSY}.
- *   <li>Not implemented by either: XINFO, XSETID, LMPOP/BLMPOP, FUNCTION/FCALL, GEO, BITCOUNT and
- *       BITFIELD, OBJECT, DUMP/RESTORE, COMMAND, MONITOR, ACL. Consumer groups are not copied by
- *       COPY and not announced by keyspace notifications; XGROUP's ENTRIESREAD is accepted and
+ *   <li>Not implemented by either: XINFO, XSETID, LMPOP/BLMPOP, FUNCTION/FCALL, GEO, BITCOUNT
+ *       and BITFIELD, OBJECT, DUMP/RESTORE, RENAMENX, TOUCH, SWAPDB, RANDOMKEY, HRANDFIELD,
+ *       ZRANDMEMBER, LCS, COMMAND, MONITOR, ACL. Consumer groups are not copied by COPY and not
+ *       announced by keyspace notifications; XGROUP's ENTRIESREAD is accepted and
  *       ignored (no lag tracking).
  * </ul>
  */

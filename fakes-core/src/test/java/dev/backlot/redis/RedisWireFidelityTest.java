@@ -282,6 +282,24 @@ class RedisWireFidelityTest {
             set str x
             xautoclaim str g e 0 0
             """),
+        Arguments.of("jedis-mock replies set right", """
+            ping
+            ping hello
+            discard
+            multi
+            discard
+            select 99
+            select -1
+            select 15
+            set k v
+            select 0
+            zadd z 1 a
+            zincrby z 3 a
+            zincrby z 0.5 a
+            xadd s 1-0 f v
+            type s
+            type nokey
+            """),
         Arguments.of("unknown command", """
             foo
             foo bar baz
