@@ -1,0 +1,101 @@
+package dev.backlot.comfyui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.backlot.engine.Json;
+import dev.backlot.engine.WebSocketSession;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The open WebSockets by {@code sid} (the {@code clientId} of the upgrade, or a generated one), as
+ * ComfyUI's {@code PromptServer.sockets}: a message goes to one sid, or to every socket when the
+ * sid is null. A new socket with a sid in use takes the sid over.
+ */
+final class Sockets {
+
+  /** One socket and what its client announced in its {@code feature_flags} message. */
+  static final class Client {
+    final String sid;
+    final WebSocketSession session;
+    volatile boolean firstMessage = true;
+    volatile boolean previewMetadata;
+
+    Client(String sid, WebSocketSession session) {
+      this.sid = sid;
+      this.session = session;
+    }
+  }
+
+  private final Map<String, Client> bySid = new ConcurrentHashMap<>();
+  private final Map<WebSocketSession, Client> bySession = new ConcurrentHashMap<>();
+
+  Client open(String sid, WebSocketSession session) {
+    Client c = new Client(sid, session);
+    bySid.put(sid, c);
+    bySession.put(session, c);
+    return c;
+  }
+
+  Client of(WebSocketSession session) {
+    return bySession.get(session);
+  }
+
+  void closed(WebSocketSession session) {
+    Client c = bySession.remove(session);
+    if (c != null) {
+      bySid.remove(c.sid, c); // only if no newer socket took the sid over
+    }
+  }
+
+  Optional<WebSocketSession> session(String sid) {
+    Client c = bySid.get(sid);
+    return c == null ? Optional.empty() : Optional.of(c.session);
+  }
+
+  boolean previewMetadata(String sid) {
+    Client c = sid == null ? null : bySid.get(sid);
+    return c != null && c.previewMetadata;
+  }
+
+  int size() {
+    return bySid.size();
+  }
+
+  /** {@code {"type": type, "data": data}} to {@code sid}, or to every socket if sid is null. */
+  void send(String sid, String type, JsonNode data) {
+    ObjectNode m = Json.object();
+    m.put("type", type);
+    m.set("data", data);
+    String text = Py.dumps(m);
+    if (sid == null) {
+      for (Client c : bySid.values()) {
+        c.session.sendText(text);
+      }
+    } else {
+      Client c = bySid.get(sid);
+      if (c != null) {
+        c.session.sendText(text);
+      }
+    }
+  }
+
+  void sendBinary(String sid, byte[] frame) {
+    if (sid == null) {
+      for (Client c : bySid.values()) {
+        c.session.sendBinary(frame);
+      }
+    } else {
+      Client c = bySid.get(sid);
+      if (c != null) {
+        c.session.sendBinary(frame);
+      }
+    }
+  }
+
+  void clear() {
+    bySid.clear();
+    bySession.clear();
+  }
+}
