@@ -58,7 +58,15 @@ final class EngineRuntime {
     }
   }
 
+  // Held strongly: java.util.logging keeps loggers only weakly.
+  private static final java.util.logging.Logger XNIO_LOG = java.util.logging.Logger.getLogger("org.xnio");
+
   private static EngineRuntime create() {
+    if (XNIO_LOG.getLevel() == null) {
+      // XNIO announces its version at INFO on first use: noise in every test log. A level the
+      // user configured is left alone.
+      XNIO_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
     try {
       Xnio xnio = Xnio.getInstance(io.undertow.Undertow.class.getClassLoader());
       XnioWorker worker =

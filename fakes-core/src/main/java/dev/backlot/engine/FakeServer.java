@@ -1,5 +1,6 @@
 package dev.backlot.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.Fake;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.Journal;
@@ -168,7 +169,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
                 .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.MAX_ENTITY_SIZE, maxBodyBytes)
-                .set(UndertowOptions.NO_REQUEST_TIMEOUT, 0)
+                // -1: idle keep-alive connections stay open. 0 would close every connection as
+                // soon as it goes idle, racing pooled clients that reuse it ("no bytes" errors).
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, -1)
                 .getMap());
     open.setRootHandler(new HttpContinueReadHandler(this::handle));
     ChannelListener<AcceptingChannel<StreamConnection>> accept =
@@ -617,6 +620,77 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       Consumer<F> before = this.setup;
       this.setup = before == null ? setup : before.andThen(setup);
       return self();
+    }
+
+    /**
+     * Applies settings from a config object (JSON, or YAML read into a tree) with the same
+     * meaning as this builder's methods, as the standalone launcher reads them:
+     *
+     * <pre>{@code
+     * {"port": 8188, "maxBodyBytes": 1048576, "journal": {"capacity": 500, "bodyLimit": 4096},
+     *  "stubs": [{"method": "GET", "path": "/health", "status": 200, "json": {"ok": true}}]}
+     * }</pre>
+     *
+     * An unknown key or a value of the wrong type is an {@link IllegalArgumentException} naming
+     * it. Fakes add their own keys (initial state) by overriding {@link #configure(String,
+     * JsonNode)}.
+     */
+    public final B configure(JsonNode config) {
+      if (config == null || config.isNull()) {
+        return self();
+      }
+      if (!config.isObject()) {
+        throw new IllegalArgumentException("settings must be an object, not " + config);
+      }
+      config.fields().forEachRemaining(e -> {
+        if (!configure(e.getKey(), e.getValue())) {
+          throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'");
+        }
+      });
+      return self();
+    }
+
+    /**
+     * Applies one config key; returns false if the key is unknown. Overrides handle their own
+     * keys and delegate the rest to {@code super.configure(key, value)}.
+     */
+    protected boolean configure(String key, JsonNode value) {
+      switch (key) {
+        case "port" -> port(intValue(key, value));
+        case "maxBodyBytes" -> maxBodyBytes(longValue(key, value));
+        case "journal" -> journal(
+            intValue("journal.capacity", value.path("capacity").isMissingNode()
+                ? Json.mapper().getNodeFactory().numberNode(Journal.DEFAULT_CAPACITY) : value.get("capacity")),
+            intValue("journal.bodyLimit", value.path("bodyLimit").isMissingNode()
+                ? Json.mapper().getNodeFactory().numberNode(Journal.DEFAULT_BODY_LIMIT) : value.get("bodyLimit")));
+        case "stubs" -> {
+          if (!value.isArray()) {
+            throw new IllegalArgumentException("'stubs' must be a list");
+          }
+          for (JsonNode stub : value) {
+            StubConfig.validate(stub);
+            setup(f -> StubConfig.apply(f, stub));
+          }
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    protected static int intValue(String key, JsonNode v) {
+      if (v == null || !v.canConvertToInt()) {
+        throw new IllegalArgumentException("'" + key + "' must be a whole number, not " + v);
+      }
+      return v.intValue();
+    }
+
+    protected static long longValue(String key, JsonNode v) {
+      if (v == null || !v.canConvertToLong()) {
+        throw new IllegalArgumentException("'" + key + "' must be a whole number, not " + v);
+      }
+      return v.longValue();
     }
 
     public abstract F build();

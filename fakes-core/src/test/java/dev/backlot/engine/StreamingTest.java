@@ -192,7 +192,8 @@ class StreamingTest {
           }
         };
     assertThat(ws.connectBlocking(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(got.poll(20, TimeUnit.SECONDS)).isEqualTo("{\"type\":\"hello\",\"client\":\"abc\"}");
+    assertThat(Json.parse((String) got.poll(20, TimeUnit.SECONDS)))
+        .isEqualTo(Json.parse("{\"type\":\"hello\",\"client\":\"abc\"}"));
 
     ws.send("hi");
     assertThat(got.poll(20, TimeUnit.SECONDS)).isEqualTo("echo:hi");

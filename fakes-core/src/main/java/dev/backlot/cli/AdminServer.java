@@ -1,0 +1,141 @@
+package dev.backlot.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.backlot.engine.Clock;
+import dev.backlot.engine.FakeServer;
+import dev.backlot.engine.HttpError;
+import dev.backlot.engine.Json;
+import dev.backlot.engine.ManualClock;
+import dev.backlot.engine.Request;
+import dev.backlot.engine.Response;
+import dev.backlot.engine.Routes;
+import dev.backlot.engine.StubConfig;
+import dev.backlot.journal.Entry;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The launcher's control API, on its own port, so tests in any language have the control Java
+ * tests have:
+ *
+ * <pre>
+ * GET    /fakes                      name -> base URL of every fake
+ * POST   /fakes/{name}/reset         back to the initial state, journal empty
+ * GET    /fakes/{name}/journal       the journal as JSON (?limit=N: the newest N)
+ * POST   /fakes/{name}/stubs         add a stub: {"method","path","status","json"|"body",...}
+ * DELETE /fakes/{name}/stubs         remove every stub added so far
+ * POST   /clock/advance              {"millis": N}: move the shared manual clock
+ * </pre>
+ */
+final class AdminServer extends FakeServer<AdminServer> {
+
+  private final Map<String, FakeServer<?>> fakes;
+
+  AdminServer(Builder b, Map<String, FakeServer<?>> fakes) {
+    super("admin", b);
+    this.fakes = fakes;
+  }
+
+  static final class Builder extends FakeServer.Builder<Builder, AdminServer> {
+    private Map<String, FakeServer<?>> fakes = Map.of();
+
+    Builder fakes(Map<String, FakeServer<?>> fakes) {
+      this.fakes = fakes;
+      return this;
+    }
+
+    @Override
+    public AdminServer build() {
+      return new AdminServer(this, fakes);
+    }
+  }
+
+  @Override
+  protected void routes(Routes r) {
+    r.get("/fakes", req -> {
+          ObjectNode out = Json.object();
+          fakes.forEach((name, f) -> out.put(name, f.baseUri().toString()));
+          return Response.json(200, out);
+        })
+        .post("/fakes/{name}/reset", req -> {
+          fake(req).reset();
+          return Response.status(204);
+        })
+        .get("/fakes/{name}/journal", this::journal)
+        .post("/fakes/{name}/stubs", req -> {
+          JsonNode body = req.json();
+          try {
+            StubConfig.apply(fake(req), body);
+          } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest(e.getMessage());
+          }
+          return Response.status(201);
+        })
+        .delete("/fakes/{name}/stubs", req -> {
+          fake(req).stubs().forEach(s -> s.remove());
+          return Response.status(204);
+        })
+        .post("/clock/advance", this::advance);
+  }
+
+  private FakeServer<?> fake(Request req) {
+    FakeServer<?> f = fakes.get(req.pathParam("name"));
+    if (f == null) {
+      throw HttpError.notFound("no fake named '" + req.pathParam("name") + "'; running: " + fakes.keySet());
+    }
+    return f;
+  }
+
+  private Response journal(Request req) {
+    FakeServer<?> f = fake(req);
+    int limit = req.queryInt("limit", Integer.MAX_VALUE);
+    var entries = f.journal().entries();
+    ArrayNode out = Json.array();
+    for (Entry e : entries.subList(Math.max(0, entries.size() - limit), entries.size())) {
+      out.add(toJson(e));
+    }
+    return Response.json(200, out);
+  }
+
+  static ObjectNode toJson(Entry e) {
+    ObjectNode o = Json.object();
+    o.put("id", e.id());
+    o.put("kind", e.kind().name());
+    o.put("time", e.time().toString());
+    o.put("method", e.method());
+    o.put("path", e.path());
+    o.put("query", e.query());
+    o.put("status", e.status());
+    if (e.latency() != null) {
+      o.put("latencyMillis", e.latency().toMillis());
+    }
+    o.put("body", e.bodyText());
+    o.put("bodySize", e.bodySize());
+    if (e.responseBody() != null) {
+      o.put("responseBody", e.responseBody());
+    }
+    if (e.fault() != null) {
+      o.put("fault", e.fault());
+    }
+    if (e.outcome() != null) {
+      o.put("outcome", e.outcome());
+    }
+    return o;
+  }
+
+  private Response advance(Request req) {
+    Clock clock = fakes.values().stream().findFirst().map(FakeServer::clock).orElse(Clock.system());
+    if (!(clock instanceof ManualClock manual)) {
+      throw new HttpError(409, "the fakes run on the system clock; start the launcher with \"clock\": \"manual\" in its config");
+    }
+    JsonNode body = req.body().length == 0 ? Json.object() : req.json();
+    long millis = body.path("millis").asLong(req.queryLong("millis") == null ? -1 : req.queryLong("millis"));
+    if (millis < 0) {
+      throw HttpError.badRequest("give {\"millis\": N} with N >= 0");
+    }
+    manual.advance(Duration.ofMillis(millis));
+    return Response.json(200, Map.of("now", manual.instant().toString()));
+  }
+}

@@ -1,0 +1,114 @@
+package dev.backlot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.backlot.engine.Json;
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The standalone jar as a separate process, as a test in another language would use it. */
+class LauncherIT {
+
+  @TempDir Path dir;
+  private final List<Process> processes = new ArrayList<>();
+  private final HttpClient client = HttpClient.newHttpClient();
+
+  @AfterEach
+  void killLeftovers() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  private Process launch(String... args) throws Exception {
+    String jar = System.getProperty("backlot.standalone.jar", "target/backlot-standalone.jar");
+    assertThat(new File(jar)).as("the standalone jar is built before integration tests").exists();
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd)
+        .redirectOutput(dir.resolve("out-" + processes.size() + ".txt").toFile())
+        .redirectError(dir.resolve("err-" + processes.size() + ".txt").toFile())
+        .start();
+    processes.add(p);
+    return p;
+  }
+
+  private JsonNode awaitEndpoints(Path file) throws Exception {
+    await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(file));
+    return Json.parse(Files.readString(file));
+  }
+
+  private HttpResponse<String> call(String method, String url, String body) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void servesEveryFakeTakesControlThroughAdminAndStopsCleanlyOnSigterm() throws Exception {
+    Path endpoints = dir.resolve("endpoints.json");
+    Process p = launch("--seed", "7", "--endpoints-file", endpoints.toString());
+    JsonNode urls = awaitEndpoints(endpoints);
+    String admin = urls.get("admin").asText();
+    String http = urls.get("http").asText();
+
+    assertThat(call("POST", admin + "/fakes/http/stubs", "{\"path\":\"/hello\",\"json\":{\"hi\":1}}").statusCode()).isEqualTo(201);
+    assertThat(call("GET", http + "/hello", null).body()).isEqualTo("{\"hi\":1}");
+    assertThat(Json.parse(call("GET", admin + "/fakes/http/journal", null).body())).hasSize(1);
+    assertThat(call("POST", admin + "/fakes/http/reset", "").statusCode()).isEqualTo(204);
+    assertThat(Json.parse(call("GET", admin + "/fakes/http/journal", null).body())).isEmpty();
+
+    String stdout = Files.readString(dir.resolve("out-0.txt"), StandardCharsets.UTF_8);
+    assertThat(stdout).startsWith("Backlot ready\n");
+    assertThat(Json.parse(stdout.lines().skip(1).findFirst().orElseThrow())).isEqualTo(urls);
+
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    int port = URI.create(http).getPort();
+    try (ServerSocket again = new ServerSocket()) {
+      again.setReuseAddress(true);
+      again.bind(new InetSocketAddress("127.0.0.1", port));
+    }
+  }
+
+  @Test
+  void aSecondLauncherOnTheSameFixedPortFailsWithAClearMessage() throws Exception {
+    Path endpoints = dir.resolve("first.json");
+    launch("--fakes", "http", "--endpoints-file", endpoints.toString());
+    int port = URI.create(awaitEndpoints(endpoints).get("http").asText()).getPort();
+
+    Process second = launch("--fakes", "http", "--port", "http=" + port);
+    assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(dir.resolve("err-1.txt")))
+        .contains("could not bind 127.0.0.1:" + port + " (port in use?)");
+  }
+
+  @Test
+  void aBadFlagExitsWithCode2AndOneLine() throws Exception {
+    Process p = launch("--fakes", "http", "--nonsense");
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(Files.readString(dir.resolve("err-0.txt")).lines().findFirst().orElseThrow())
+        .isEqualTo("backlot: unknown option '--nonsense'");
+  }
+}

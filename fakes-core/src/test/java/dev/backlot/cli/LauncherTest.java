@@ -1,0 +1,164 @@
+package dev.backlot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.backlot.engine.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher in-process: flags, config files, endpoints, the admin API. */
+class LauncherTest {
+
+  @TempDir Path dir;
+  private final HttpClient client = HttpClient.newHttpClient();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+  private Launcher.Running start(String... args) {
+    return Launcher.start(args, new PrintStream(out, true, StandardCharsets.UTF_8));
+  }
+
+  private HttpResponse<String> call(String method, String url, String body) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void printsReadyThenTheEndpointsAndWritesTheSameToTheFile() throws Exception {
+    Path file = dir.resolve("sub/endpoints.json");
+    try (Launcher.Running r = start("--endpoints-file", file.toString())) {
+      String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+      assertThat(lines[0]).isEqualTo("Backlot ready");
+      JsonNode printed = Json.parse(lines[1]);
+      assertThat(Json.parse(Files.readString(file))).isEqualTo(printed);
+      assertThat(printed.fieldNames()).toIterable().contains("http", "admin");
+      assertThat(printed.get("http").asText()).startsWith("http://127.0.0.1:");
+      assertThat(r.endpoints()).containsKeys("http", "admin");
+    }
+  }
+
+  @Test
+  void yamlConfigGivesInitialStubsAndResetReturnsToThem() throws Exception {
+    Path config = dir.resolve("backlot.yaml");
+    Files.writeString(config, """
+        fakes:
+          http:
+            stubs:
+              - {method: GET, path: /health, status: 200, json: {ok: true}}
+              - method: POST
+                path: /jobs
+                responses: [{status: 503}, {status: 202, body: accepted}]
+        """);
+    try (Launcher.Running r = start("--fakes", "http", "--config", config.toString())) {
+      String http = r.endpoints().get("http");
+      String admin = r.endpoints().get("admin");
+      assertThat(call("GET", http + "/health", null).body()).isEqualTo("{\"ok\":true}");
+      assertThat(call("POST", http + "/jobs", "").statusCode()).isEqualTo(503);
+      assertThat(call("POST", http + "/jobs", "").body()).isEqualTo("accepted");
+
+      assertThat(call("POST", admin + "/fakes/http/stubs", "{\"path\":\"/extra\",\"body\":\"x\"}").statusCode()).isEqualTo(201);
+      assertThat(call("GET", http + "/extra", null).body()).isEqualTo("x");
+      JsonNode journal = Json.parse(call("GET", admin + "/fakes/http/journal", null).body());
+      assertThat(journal).hasSize(4);
+      assertThat(journal.get(3).get("path").asText()).isEqualTo("/extra");
+      assertThat(Json.parse(call("GET", admin + "/fakes/http/journal?limit=1", null).body())).hasSize(1);
+
+      assertThat(call("POST", admin + "/fakes/http/reset", "").statusCode()).isEqualTo(204);
+      assertThat(Json.parse(call("GET", admin + "/fakes/http/journal", null).body())).isEmpty();
+      assertThat(call("GET", http + "/extra", null).statusCode()).isEqualTo(404);
+      assertThat(call("POST", http + "/jobs", "").statusCode()).as("sequence restarts").isEqualTo(503);
+
+      assertThat(call("DELETE", admin + "/fakes/http/stubs", null).statusCode()).isEqualTo(204);
+      assertThat(call("GET", http + "/health", null).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void adminRejectsBadInputClearly() throws Exception {
+    try (Launcher.Running r = start()) {
+      String admin = r.endpoints().get("admin");
+      HttpResponse<String> unknown = call("POST", admin + "/fakes/nope/reset", "");
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(unknown.body()).contains("no fake named 'nope'");
+      HttpResponse<String> badStub = call("POST", admin + "/fakes/http/stubs", "{\"path\":\"no-slash\"}");
+      assertThat(badStub.statusCode()).isEqualTo(400);
+      assertThat(badStub.body()).contains("starting with '/'");
+      assertThat(call("POST", admin + "/fakes/http/stubs", "{oops").statusCode()).isEqualTo(400);
+      HttpResponse<String> clock = call("POST", admin + "/clock/advance", "{\"millis\":5}");
+      assertThat(clock.statusCode()).isEqualTo(409);
+      assertThat(clock.body()).contains("system clock");
+    }
+  }
+
+  @Test
+  void aManualClockIsAdvancedThroughAdmin() throws Exception {
+    Path config = dir.resolve("c.json");
+    Files.writeString(config, "{\"clock\":\"manual\"}");
+    try (Launcher.Running r = start("--config", config.toString())) {
+      String admin = r.endpoints().get("admin");
+      var before = r.fakes().fakes().get(0).clock().instant();
+      HttpResponse<String> res = call("POST", admin + "/clock/advance", "{\"millis\":60000}");
+      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(r.fakes().fakes().get(0).clock().instant()).isEqualTo(before.plusSeconds(60));
+      assertThat(call("POST", admin + "/clock/advance", "{\"millis\":-1}").statusCode()).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void fixedPortsAreHonoured() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    try (Launcher.Running r = start("--port", "http=" + port)) {
+      assertThat(r.endpoints().get("http")).isEqualTo("http://127.0.0.1:" + port);
+    }
+  }
+
+  @Test
+  void badFlagsAndConfigsAreOneLineUsageErrors() throws Exception {
+    assertUsage("unknown option '--bogus'", "--bogus");
+    assertUsage("unknown fake 'nope' (available: http", "--fakes", "nope");
+    assertUsage("--port takes name=PORT", "--port", "8080");
+    assertUsage("'x' is not a port", "--port", "http=x");
+    assertUsage("--seed takes a whole number", "--seed", "many");
+    assertUsage("--config needs a value", "--config");
+    assertUsage("config file not found", "--config", dir.resolve("missing.yaml").toString());
+    assertUsage("--port names 'gcs', which is not started", "--fakes", "http", "--port", "gcs=1");
+
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{\"fakes\": {");
+    assertUsage("is not valid", "--config", broken.toString());
+    Path unknownKey = dir.resolve("k.json");
+    Files.writeString(unknownKey, "{\"fakes\": {\"http\": {\"colour\": 1}}}");
+    assertUsage("config for http: unknown setting 'colour'", "--config", unknownKey.toString());
+    Path badClock = dir.resolve("c.json");
+    Files.writeString(badClock, "{\"clock\": \"sundial\"}");
+    assertUsage("'clock' must be", "--config", badClock.toString());
+    Path badStub = dir.resolve("s.json");
+    Files.writeString(badStub, "{\"fakes\": {\"http\": {\"stubs\": [{\"path\": \"/x\", \"status\": 999}]}}}");
+    assertUsage("status must be 100-599", "--config", badStub.toString());
+  }
+
+  private void assertUsage(String message, String... args) {
+    assertThatThrownBy(() -> start(args).close())
+        .isInstanceOf(UsageError.class)
+        .hasMessageContaining(message)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+}
