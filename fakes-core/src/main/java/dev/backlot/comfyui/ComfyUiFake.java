@@ -96,7 +96,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
   private final Object enqueueLock = new Object();
 
   private ComfyUiFake(Builder b) {
-    super("comfyui", b.maxBodyBytes(b.maxUploadBytes));
+    super("comfyui", b);
     this.catalogue = Collections.unmodifiableMap(new LinkedHashMap<>(b.nodes));
     Map<String, List<String>> m = new LinkedHashMap<>();
     b.models.forEach((k, v) -> m.put(k, List.copyOf(v)));
@@ -921,6 +921,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     private long maxUploadBytes = 100L * 1024 * 1024;
 
     private Builder() {
+      super.maxBodyBytes(maxUploadBytes);
       for (NodeType t : CoreNodes.all()) {
         nodes.put(t.name(), t);
       }
@@ -998,13 +999,21 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
       return this;
     }
 
-    /** The request size limit, {@code --max-upload-size} (default 100 MiB). */
+    /**
+     * The request size limit, {@code --max-upload-size} (default 100 MiB): larger requests get a
+     * 413 and {@code /features} reports it. Same as {@link #maxBodyBytes(long)}.
+     */
     public Builder maxUploadBytes(long bytes) {
+      return maxBodyBytes(bytes);
+    }
+
+    @Override
+    public Builder maxBodyBytes(long bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxUploadBytes must be positive: " + bytes);
       }
       this.maxUploadBytes = bytes;
-      return this;
+      return super.maxBodyBytes(bytes);
     }
 
     @Override
