@@ -136,8 +136,9 @@ class ComfyUiLifecycleTest {
         .isEqualTo(200);
     assertThat(ComfyUiConformanceTest.summary(run(Workflows.small(1, 2), "second")))
         .contains("executing:4", "executing:3");
-    comfy.close();
     ws.closeBlocking();
+    comfy.jobs().assertHealthy();
+    comfy.close();
 
     start(ComfyUiFake.builder().cache(false));
     run(Workflows.small(1, 2), "a");
