@@ -849,11 +849,11 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
         if (sid.isEmpty()) {
           sid = UUID.randomUUID().toString().replace("-", "");
         }
-        sockets.open(sid, session);
         ObjectNode d = Json.object();
         d.set("status", Executor.statusInfo(executor.queueRemaining()));
         d.put("sid", sid);
-        sockets.send(sid, "status", d);
+        session.sendText(Sockets.format("status", d)); // first, before any broadcast reaches it
+        sockets.open(sid, session);
         executor.connected(sid);
       }
 

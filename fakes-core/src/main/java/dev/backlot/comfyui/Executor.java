@@ -48,7 +48,9 @@ final class Executor implements JobListener {
   private volatile boolean previews;
   private JobEngine jobs;
 
-  // Listener state (serial).
+  // Listener state (serial). Events are handled under this lock so that a reset cannot land in
+  // the middle of one; events of jobs the engine has forgotten (reset) are ignored.
+  private final Object events = new Object();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private int remaining;
   private Random random = new Random(0xC0FFEE);
@@ -79,6 +81,12 @@ final class Executor implements JobListener {
 
   /** Forgets everything but the configuration (after the engine was reset). */
   void reset() {
+    synchronized (events) { // waits for an event being delivered right now
+      resetLocked();
+    }
+  }
+
+  private void resetLocked() {
     runs.clear();
     inFlight.clear();
     synchronized (history) {
@@ -210,19 +218,34 @@ final class Executor implements JobListener {
 
   // ------------------------------------------------------------------ job events (serial)
 
+  /** Whether {@code job} is still the engine's (not a leftover of a reset). */
+  private boolean current(Job job) {
+    return jobs.job(job.id()).map(j -> j.input() == job.input()).orElse(false);
+  }
+
   @Override
   public void onSubmit(Job job) {
-    synchronized (this) {
-      remaining++;
+    synchronized (events) {
+      if (!current(job)) {
+        return;
+      }
+      synchronized (this) {
+        remaining++;
+      }
+      broadcastStatus();
     }
-    broadcastStatus();
   }
 
   @Override
   public void onTransition(Job job, JobState from, JobState to) {
-    if (!(job.input() instanceof QueuedPrompt p)) {
-      return;
+    synchronized (events) {
+      if (job.input() instanceof QueuedPrompt p && current(job)) {
+        transition(job, p, to);
+      }
     }
+  }
+
+  private void transition(Job job, QueuedPrompt p, JobState to) {
     if (to == JobState.RUNNING) {
       broadcastStatus(); // dequeued: the count is unchanged, as ComfyUI's get() reports it
       Run r = new Run(job.id(), p);
@@ -264,9 +287,11 @@ final class Executor implements JobListener {
 
   @Override
   public void onProgress(Job job, Progress progress) {
-    Run r = runs.get(job.id());
-    if (r != null) {
-      r.tick(progress.value(), progress.max());
+    synchronized (events) {
+      Run r = runs.get(job.id());
+      if (r != null && r.p == job.input()) {
+        r.tick(progress.value(), progress.max());
+      }
     }
   }
 

@@ -63,12 +63,17 @@ final class Sockets {
     return bySid.size();
   }
 
-  /** {@code {"type": type, "data": data}} to {@code sid}, or to every socket if sid is null. */
-  void send(String sid, String type, JsonNode data) {
+  /** The text frame {@code {"type": type, "data": data}}, as ComfyUI's {@code send_json}. */
+  static String format(String type, JsonNode data) {
     ObjectNode m = Json.object();
     m.put("type", type);
     m.set("data", data);
-    String text = Py.dumps(m);
+    return Py.dumps(m);
+  }
+
+  /** {@code {"type": type, "data": data}} to {@code sid}, or to every socket if sid is null. */
+  void send(String sid, String type, JsonNode data) {
+    String text = format(type, data);
     if (sid == null) {
       for (Client c : bySid.values()) {
         c.session.sendText(text);
