@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code cold}: the first fake in a fresh JVM (one shot per fork; class loading included).
  *   <li>{@code warm}: another fake in a JVM that already has one running (the shared IO worker is
  *       up), as in a test class whose fakes are per method next to a per-class one.
- *   <li>{@code warmAlone}: the same when no other fake is alive, so the shared worker is created
- *       and shut down each time.
+ *   <li>{@code warmAlone}: the same with no other fake alive: the shared worker survives the
+ *       close for a short grace period, so back-to-back per-test fakes still reuse it.
  * </ul>
  */
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -2,6 +2,7 @@ package dev.backlot.cli;
 
 import dev.backlot.engine.FakeServer;
 import dev.backlot.http.HttpFake;
+import dev.backlot.openai.OpenAiFake;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,7 @@ final class FakeCatalog {
 
   static {
     BUILDERS.put("http", HttpFake::builder);
+    BUILDERS.put("openai", OpenAiFake::builder);
   }
 
   private FakeCatalog() {}

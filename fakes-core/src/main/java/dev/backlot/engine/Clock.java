@@ -36,6 +36,15 @@ public interface Clock {
    */
   Cancellable schedule(Duration delay, Runnable task);
 
+  /**
+   * Runs {@code task} once this clock reaches {@code instant}. On a manual clock the due time is
+   * exact even if the test advances the clock concurrently (a relative delay computed from a
+   * stale {@link #instant()} would land late).
+   */
+  default Cancellable scheduleAt(Instant instant, Runnable task) {
+    return schedule(Duration.between(instant(), instant), task);
+  }
+
   /** Whether this clock only moves when a test moves it. */
   default boolean isManual() {
     return false;

@@ -11,14 +11,19 @@ import org.xnio.XnioWorker;
 
 /**
  * The one XNIO worker and buffer pool shared by every fake in the JVM, so ten fakes do not cost
- * ten thread pools. Reference-counted: the first fake to start creates it, the last to close
- * shuts it down, leaving no Backlot thread behind.
+ * ten thread pools. Reference-counted: the first fake to start creates it; once the last one
+ * closes it shuts down after a short grace period, so per-test fakes (close, then start the next)
+ * reuse it instead of rebuilding a thread pool each test, and no Backlot thread outlives the run.
  */
 final class EngineRuntime {
 
   private static final Object LOCK = new Object();
+  /** How long an unused worker waits for the next fake before shutting down. */
+  static final java.time.Duration GRACE = java.time.Duration.ofSeconds(2);
+
   private static EngineRuntime current;
   private static int users;
+  private static Clock.Cancellable pendingShutdown;
 
   final XnioWorker worker;
   final ByteBufferPool buffers;
@@ -30,6 +35,10 @@ final class EngineRuntime {
 
   static EngineRuntime acquire() {
     synchronized (LOCK) {
+      if (pendingShutdown != null) {
+        pendingShutdown.cancel();
+        pendingShutdown = null;
+      }
       if (current == null) {
         current = create();
       }
@@ -44,10 +53,20 @@ final class EngineRuntime {
         return;
       }
       if (--users == 0) {
-        current = null;
-        runtime.worker.shutdown();
-        runtime.buffers.close();
+        pendingShutdown = Clock.system().schedule(GRACE, () -> shutdownIfUnused(runtime));
       }
+    }
+  }
+
+  private static void shutdownIfUnused(EngineRuntime runtime) {
+    synchronized (LOCK) {
+      if (users > 0 || current != runtime) {
+        return;
+      }
+      current = null;
+      pendingShutdown = null;
+      runtime.worker.shutdown();
+      runtime.buffers.close();
     }
   }
 

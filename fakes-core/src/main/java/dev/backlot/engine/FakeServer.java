@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.Fake;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.Journal;
+import dev.backlot.net.NetworkLink;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
@@ -73,6 +74,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
   private final Clock clock;
   private final Journal journal;
   private final Consumer<F> setup;
+  private final boolean behindLink;
   private final Routes routes = new Routes();
   private final List<Stub> stubs = new CopyOnWriteArrayList<>();
   private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
@@ -85,6 +87,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
   private volatile EngineRuntime runtime;
   private volatile AcceptingChannel<StreamConnection> listener;
   private volatile int port;
+  private volatile NetworkLink link;
   private volatile boolean running;
   private volatile boolean closed;
 
@@ -96,6 +99,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     this.clock = builder.clock;
     this.journal = new Journal(builder.journalCapacity, builder.journalBodyLimit);
     this.setup = builder.setup;
+    this.behindLink = builder.behindLink;
     routes(routes);
   }
 
@@ -154,7 +158,20 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
           setup.accept(self());
         }
       }
-      bind(port != 0 ? port : configuredPort);
+      bind(port != 0 ? port : behindLink ? 0 : configuredPort);
+      if (behindLink) {
+        if (link == null) {
+          link =
+              NetworkLink.builder()
+                  .target(host, port)
+                  .port(configuredPort)
+                  .clock(clock)
+                  .name(name)
+                  .start();
+        } else {
+          link.up();
+        }
+      }
       running = true;
       return self();
     }
@@ -219,12 +236,28 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     return running;
   }
 
+  /** The port clients use: the link's when the fake is {@linkplain Builder#behindLink() behind one}. */
   @Override
   public int port() {
     if (port == 0) {
       throw new IllegalStateException(name + " fake has not been started");
     }
-    return port;
+    NetworkLink l = link;
+    return l != null ? l.port() : port;
+  }
+
+  /**
+   * The {@link NetworkLink} in front of this fake, to add latency, bandwidth caps, partitions...
+   *
+   * @throws IllegalStateException unless the builder asked for {@link Builder#behindLink()}
+   */
+  public NetworkLink link() {
+    NetworkLink l = link;
+    if (l == null) {
+      throw new IllegalStateException(
+          name + " fake has no network link: build it with .behindLink() (and start it)");
+    }
+    return l;
   }
 
   /** The address the listener is bound to (127.0.0.1 unless the builder said otherwise). */
@@ -253,6 +286,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
         return;
       }
       running = false;
+      if (link != null) {
+        link.down(); // clients of a crashed backend see refused connections, not a silent proxy
+      }
       IoUtils.safeClose(listener);
       listener = null;
       for (WebSocketSessionImpl s : sockets) {
@@ -276,6 +312,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
 
   @Override
   public void reset() {
+    if (link != null) {
+      link.reset();
+    }
     stubs.removeIf(s -> true);
     journal.clear();
     resetState();
@@ -292,6 +331,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       }
       stop();
       closed = true;
+      if (link != null) {
+        link.close();
+      }
       stubs.clear();
       journal.clear();
       onClose();
@@ -466,7 +508,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     }
     Routes.Match m = routes.find(req.method(), raw, false);
     if (m == null) {
-      return noRoute(req);
+      return noRoute(req).asNoRoute();
     }
     return m.route().handler().handle(req.withPathParams(m.params()));
   }
@@ -522,6 +564,9 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       ex.setResponseContentLength(body.length);
     }
     entry.complete(response.status(), bodyForJournal(response));
+    if (response.isNoRoute()) {
+      entry.outcome(Entry.NO_ROUTE);
+    }
     ex.getResponseSender().send(ByteBuffer.wrap(body));
   }
 
@@ -566,6 +611,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     private int journalCapacity = Journal.DEFAULT_CAPACITY;
     private int journalBodyLimit = Journal.DEFAULT_BODY_LIMIT;
     private Consumer<F> setup;
+    private boolean behindLink;
 
     @SuppressWarnings("unchecked")
     protected final B self() {
@@ -593,6 +639,22 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     /** The clock for everything that waits (default {@link Clock#system()}). */
     public B clock(Clock clock) {
       this.clock = clock;
+      return self();
+    }
+
+    /**
+     * Puts a {@link NetworkLink} in front of the fake: {@code baseUri()} and {@code port()} then
+     * point at the link, {@link FakeServer#link()} shapes the traffic, and a fixed {@link
+     * #port(int)} is the link's.
+     *
+     * <pre>{@code
+     * var api = HttpFake.builder().behindLink().start();
+     * api.link().toxics().latency(Direction.DOWNSTREAM, Duration.ofMillis(300));
+     * api.link().partition(); ... api.link().heal();
+     * }</pre>
+     */
+    public B behindLink() {
+      this.behindLink = true;
       return self();
     }
 
@@ -658,6 +720,12 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       switch (key) {
         case "port" -> port(intValue(key, value));
         case "maxBodyBytes" -> maxBodyBytes(longValue(key, value));
+        case "behindLink" -> {
+          if (!value.isBoolean()) {
+            throw new IllegalArgumentException("'behindLink' must be true or false");
+          }
+          this.behindLink = value.booleanValue();
+        }
         case "journal" -> journal(
             intValue("journal.capacity", value.path("capacity").isMissingNode()
                 ? Json.mapper().getNodeFactory().numberNode(Journal.DEFAULT_CAPACITY) : value.get("capacity")),

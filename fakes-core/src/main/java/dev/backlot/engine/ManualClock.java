@@ -60,6 +60,15 @@ public final class ManualClock implements Clock {
     return () -> cancelled.compareAndSet(false, true);
   }
 
+  @Override
+  public Cancellable scheduleAt(Instant instant, Runnable task) {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    synchronized (lock) {
+      queue.add(new Task(instant.isBefore(now) ? now : instant, seq++, task, cancelled));
+    }
+    return () -> cancelled.compareAndSet(false, true);
+  }
+
   /** Moves time forward by {@code step}, running every task that falls due on the way. */
   public ManualClock advance(Duration step) {
     if (step.isNegative()) {

@@ -28,6 +28,8 @@ public final class Response {
   private final byte[] body;
   private final Consumer<SseStream> sse;
   private final CompletionStage<Response> later;
+  // Set by the engine on the answer to a request no stub or route handled (see Entry.NO_ROUTE).
+  private final boolean noRoute;
 
   private Response(
       int status,
@@ -35,11 +37,31 @@ public final class Response {
       byte[] body,
       Consumer<SseStream> sse,
       CompletionStage<Response> later) {
+    this(status, headers, body, sse, later, false);
+  }
+
+  private Response(
+      int status,
+      List<Header> headers,
+      byte[] body,
+      Consumer<SseStream> sse,
+      CompletionStage<Response> later,
+      boolean noRoute) {
     this.status = status;
     this.headers = headers;
     this.body = body;
     this.sse = sse;
     this.later = later;
+    this.noRoute = noRoute;
+  }
+
+  /** This response, marked as the answer to a request that no stub or route handled. */
+  Response asNoRoute() {
+    return new Response(status, headers, body, sse, later, true);
+  }
+
+  boolean isNoRoute() {
+    return noRoute;
   }
 
   /** An empty body with {@code status}. */

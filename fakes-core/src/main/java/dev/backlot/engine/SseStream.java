@@ -26,7 +26,10 @@ public interface SseStream {
   /** Ends the response normally once everything sent so far is written. */
   void close();
 
-  /** Cuts the connection at once, without ending the chunked body (a broken stream). */
+  /**
+   * Cuts the connection without ending the chunked body (a broken stream), once the events sent
+   * before this call are written.
+   */
   void abort();
 
   boolean isOpen();

@@ -24,6 +24,7 @@ final class SseStreamImpl implements SseStream {
   private ByteBuffer current; // IO thread only
   private boolean ending;
   private boolean closeRequested;
+  private boolean abortRequested;
   private volatile boolean open = true;
 
   SseStreamImpl(HttpServerExchange ex, Entry entry, FakeServer<?> fake) {
@@ -89,8 +90,12 @@ final class SseStreamImpl implements SseStream {
 
   @Override
   public void abort() {
-    finished("stream aborted");
-    IoUtils.safeClose(ex.getConnection());
+    // In call order, like every other call: events sent before the abort are written first.
+    synchronized (queue) {
+      closeRequested = true;
+      abortRequested = true;
+    }
+    ex.getIoThread().execute(this::pump);
   }
 
   @Override
@@ -122,19 +127,24 @@ final class SseStreamImpl implements SseStream {
         channel.getWriteSetter().set(ch -> pump());
       }
       while (true) {
-        if (current == null) {
-          synchronized (queue) {
+        boolean cut;
+        synchronized (queue) {
+          if (current == null) {
             current = queue.poll();
-            if (current == null && closeRequested && !ending) {
+            if (current == null && closeRequested && !abortRequested && !ending) {
               ending = true;
               channel.shutdownWrites();
             }
           }
+          cut = current == null && abortRequested;
         }
         if (current == null) {
           if (channel.flush()) {
             channel.suspendWrites();
-            if (ending) {
+            if (cut) {
+              finished("stream aborted");
+              IoUtils.safeClose(ex.getConnection());
+            } else if (ending) {
               finished("stream closed");
             }
           } else {

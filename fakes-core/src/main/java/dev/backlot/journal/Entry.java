@@ -31,6 +31,12 @@ public final class Entry {
     COMMAND
   }
 
+  /**
+   * The {@link #outcome()} of an HTTP request that no stub or route handled (the fake answered
+   * with its 404/405 "no route" response). Strict test modes fail on these.
+   */
+  public static final String NO_ROUTE = "no route";
+
   private final long id;
   private final Kind kind;
   private final Instant time;
@@ -157,6 +163,11 @@ public final class Entry {
    */
   public String outcome() {
     return outcome;
+  }
+
+  /** Whether no stub or route handled this request (its outcome is {@link #NO_ROUTE}). */
+  public boolean unmatched() {
+    return NO_ROUTE.equals(outcome);
   }
 
   /** Records the response; called by the engine once. */

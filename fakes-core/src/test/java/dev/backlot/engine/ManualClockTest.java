@@ -73,6 +73,20 @@ class ManualClockTest {
   }
 
   @Test
+  void scheduleAtRunsAtTheAbsoluteInstant() {
+    List<Instant> ran = new ArrayList<>();
+    Instant at = Instant.parse("2026-01-01T00:00:10Z");
+    clock.scheduleAt(at, () -> ran.add(clock.instant()));
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(ran).isEmpty();
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(ran).containsExactly(at);
+    clock.scheduleAt(Instant.EPOCH, () -> ran.add(clock.instant()));
+    clock.advance(Duration.ZERO);
+    assertThat(ran).hasSize(2).last().isEqualTo(Instant.parse("2026-01-01T00:00:14Z"));
+  }
+
+  @Test
   void theSystemClockRunsScheduledTasks() throws Exception {
     CountDownLatch ran = new CountDownLatch(1);
     Clock.system().schedule(Duration.ofMillis(10), ran::countDown);

@@ -59,6 +59,16 @@ class StreamingTest {
                       }
                     });
               })
+          .get(
+              "/cut",
+              req ->
+                  Response.sse(
+                      events -> {
+                        events.send("{\"n\":1}");
+                        events.send("{\"n\":2}");
+                        events.abort();
+                        events.send("{\"n\":3}"); // after the abort: dropped
+                      }))
           .get("/poll", req -> Response.later(poll))
           .ws(
               "/ws",
@@ -141,6 +151,32 @@ class StreamingTest {
         .containsExactly("event: tick", "data: {\"n\":2}", "event: tick", "data: {\"n\":3}", "EOF");
     assertThat(fake.journal().find(e -> e.kind() == Entry.Kind.SSE)).hasSize(3);
     reader.join(20_000);
+  }
+
+  @Test
+  void anAbortCutsTheStreamAfterTheEventsSentBeforeIt() throws Exception {
+    HttpResponse<java.io.InputStream> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(fake.baseUri() + "/cut")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+    List<String> lines = new ArrayList<>();
+    String end;
+    try (BufferedReader br = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = br.readLine()) != null) {
+        if (!line.isEmpty()) {
+          lines.add(line);
+        }
+      }
+      end = "EOF";
+    } catch (java.io.IOException e) {
+      end = "cut";
+    }
+    assertThat(lines).containsExactly("data: {\"n\":1}", "data: {\"n\":2}");
+    assertThat(end).as("a cut chunked body is not a clean end").isEqualTo("cut");
+    Entry request = fake.journal().requests().get(0);
+    await().atMost(Duration.ofSeconds(20)).until(() -> "stream aborted".equals(request.outcome()));
   }
 
   @Test

@@ -1,0 +1,76 @@
+package dev.backlot.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.backlot.engine.Request;
+
+/**
+ * One chat or text-completion call as a reply function sees it (see {@link
+ * OpenAiFake#replyWith}).
+ *
+ * <pre>{@code
+ * fake.replyWith(call -> call.model().startsWith("gpt-4o") && call.prompt().contains("?")
+ *     ? Reply.text("42")
+ *     : null); // null: let the next rule (or the default reply) answer
+ * }</pre>
+ */
+public final class LlmRequest {
+
+  private final String endpoint;
+  private final String model;
+  private final String prompt;
+  private final String conversation;
+  private final JsonNode body;
+  private final Request http;
+
+  LlmRequest(String endpoint, String model, String prompt, String conversation, JsonNode body, Request http) {
+    this.endpoint = endpoint;
+    this.model = model;
+    this.prompt = prompt;
+    this.conversation = conversation;
+    this.body = body;
+    this.http = http;
+  }
+
+  /** {@code "chat/completions"} or {@code "completions"}. */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  /** The model the client asked for. */
+  public String model() {
+    return model;
+  }
+
+  /**
+   * The text being answered: for chat, the content of the last message (usually the user's); for
+   * completions, the prompt.
+   */
+  public String prompt() {
+    return prompt;
+  }
+
+  /** Every message's text content, one per line ("role: text"); for completions the prompt. */
+  public String conversation() {
+    return conversation;
+  }
+
+  /** The request body as sent. Do not modify. */
+  public JsonNode body() {
+    return body;
+  }
+
+  /** Whether the client asked for a stream. */
+  public boolean stream() {
+    return body.path("stream").asBoolean(false);
+  }
+
+  /** The HTTP request (headers, path). */
+  public Request http() {
+    return http;
+  }
+
+  @Override
+  public String toString() {
+    return endpoint + " " + model + ": " + prompt;
+  }
+}

@@ -1,0 +1,253 @@
+package dev.backlot.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.backlot.engine.Json;
+import dev.backlot.engine.Response;
+import dev.backlot.http.HttpFake;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** What a failing test reports, strict mode, and JSON traffic reports. */
+class DiagnosticsTest {
+
+  @BeforeEach
+  void clear() {
+    Kit.SEEN.clear();
+  }
+
+  private static FakeTraffic trafficOf(Throwable failure) {
+    return Arrays.stream(failure.getSuppressed())
+        .filter(FakeTraffic.class::isInstance)
+        .map(FakeTraffic.class::cast)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no FakeTraffic attached to " + failure));
+  }
+
+  // ------------------------------------------------------------------ a red test explains itself
+
+  @KitOnly
+  @BacklotTest
+  static class Failing {
+    HttpFake weather;
+    HttpFake unused;
+    TestFakes.Seeded seeded;
+
+    @Test
+    void clientGetsTheWrongAnswer() {
+      weather.stub("GET", "/forecast").respond(Response.text(503, "busy"), Response.json(200, "{\"t\":21}"));
+      Kit.get(weather, "/forecast");
+      Kit.get(weather, "/forecast?city=Oslo");
+      Kit.get(weather, "/typo");
+      Kit.get(seeded, "/ok");
+      assertThat(Kit.get(weather, "/forecast").body()).isEqualTo("{\"t\":-1}");
+    }
+
+    @Test
+    void passes() {
+      Kit.get(weather, "/nothing-here");
+    }
+  }
+
+  @Test
+  void theReportedFailureCarriesTheJournalOfEveryFake() {
+    EngineExecutionResults r = Kit.run(Failing.class);
+
+    r.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
+    Throwable failure = Kit.failureOf(r, "clientGetsTheWrongAnswer()");
+    assertThat(failure).isInstanceOf(AssertionError.class); // the original failure is kept as is
+    String report = trafficOf(failure).getMessage();
+    assertThat(report)
+        .contains("DiagnosticsTest$Failing > clientGetsTheWrongAnswer()")
+        .contains("weather [http] http://127.0.0.1:")
+        .contains("#1 GET /forecast -> 503")
+        .contains("=> busy")
+        .contains("#2 GET /forecast?city=Oslo -> 200")
+        .contains("#3 GET /typo -> 404")
+        .contains("[no route]")
+        .contains("#4 GET /forecast -> 200")
+        .contains("unused [http]")
+        .contains(": no traffic")
+        .contains("seeded [seeded]")
+        .contains("fault seed 1")
+        .contains("#1 GET /ok -> 200");
+    assertThat(trafficOf(failure).getStackTrace()).isEmpty();
+  }
+
+  @KitOnly
+  @BacklotTest(journalLines = 2)
+  static class LongJournal {
+    HttpFake api;
+
+    @Test
+    void fails() {
+      for (int i = 1; i <= 5; i++) {
+        Kit.get(api, "/r" + i);
+      }
+      throw new IllegalStateException("boom");
+    }
+  }
+
+  @Test
+  void theReportShowsTheNewestEntries() {
+    Throwable failure = Kit.failureOf(Kit.run(LongJournal.class), "fails()");
+
+    String report = trafficOf(failure).getMessage();
+    assertThat(failure).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+    assertThat(report).contains("... 3 earlier entries not shown").contains("#4 GET /r4").contains("#5 GET /r5");
+    assertThat(report).doesNotContain("/r3");
+  }
+
+  @KitOnly
+  @BacklotTest
+  static class FailingBeforeAll {
+    static HttpFake api;
+
+    @BeforeAll
+    static void setUp() {
+      Kit.get(api, "/setup");
+      throw new IllegalStateException("setup broke");
+    }
+
+    @Test
+    void never() {}
+  }
+
+  @Test
+  void aClassLevelFailureCarriesTheClassFakesJournal() {
+    EngineExecutionResults r = Kit.run(FailingBeforeAll.class);
+
+    Throwable failure =
+        r.containerEvents().failed().list().get(0)
+            .getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class)
+            .getThrowable()
+            .orElseThrow();
+    assertThat(failure).hasMessage("setup broke");
+    assertThat(trafficOf(failure).getMessage()).contains("api [http]").contains("#1 GET /setup -> 404");
+  }
+
+  // ------------------------------------------------------------------ strict mode
+
+  @KitOnly
+  @BacklotTest(strict = true)
+  static class Strict {
+    HttpFake api;
+    TestFakes.Seeded seeded;
+
+    @Test
+    void everythingHandled() {
+      api.stub("GET", "/known").respond(Response.status(404)); // a stub's 404 is handled
+      Kit.get(api, "/known");
+      seeded.faults().on("/fired");
+      Kit.get(seeded, "/fired");
+    }
+
+    @Test
+    void unhandledRequest() {
+      api.stub("GET", "/known").respond(Response.status(200));
+      Kit.get(api, "/known");
+      Kit.get(api, "/unknown");
+    }
+
+    @Test
+    void faultNeverFired() {
+      seeded.faults().on("/never");
+      Kit.get(seeded, "/other");
+    }
+
+    @Test
+    void failsAnywayAndKeepsItsOwnFailure() {
+      Kit.get(api, "/unknown");
+      throw new IllegalStateException("own failure");
+    }
+  }
+
+  @Test
+  void strictModeFailsTestsWithUnhandledRequestsOrUnfiredFaults() {
+    EngineExecutionResults r = Kit.run(Strict.class);
+
+    r.testEvents().assertStatistics(s -> s.succeeded(1).failed(3));
+    assertThat(Kit.failureOf(r, "unhandledRequest()"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Backlot strict mode: api received 1 request(s) that no stub or route handled")
+        .hasMessageContaining("#2 GET /unknown -> 404")
+        .hasMessageContaining("#1 GET /known -> 200"); // the traffic follows
+    assertThat(Kit.failureOf(r, "faultNeverFired()"))
+        .hasMessageContaining("seeded has fault rules that never fired: rules never fired: [/never]");
+    Throwable own = Kit.failureOf(r, "failsAnywayAndKeepsItsOwnFailure()");
+    assertThat(own).hasMessage("own failure");
+    assertThat(own.getSuppressed())
+        .anySatisfy(t -> assertThat(t).hasMessageContaining("Backlot strict mode"))
+        .anySatisfy(t -> assertThat(t).isInstanceOf(FakeTraffic.class));
+  }
+
+  @Test
+  void withoutStrictModeUnhandledRequestsDoNotFailATest() {
+    EngineExecutionResults r = Kit.run(Failing.class);
+
+    assertThat(r.testEvents().succeeded().list())
+        .extracting(e -> e.getTestDescriptor().getDisplayName())
+        .containsExactly("passes()");
+  }
+
+  // ------------------------------------------------------------------ JSON reports
+
+  @KitOnly
+  @BacklotTest(reports = true)
+  static class Reported {
+    HttpFake api;
+
+    @Test
+    void ok() {
+      api.stub("POST", "/orders").respond(Response.json(201, "{\"id\":7}"));
+      Kit.get(api, "/missing?x=1");
+    }
+
+    @Test
+    void bad() {
+      Kit.get(api, "/bad");
+      throw new AssertionError("bad");
+    }
+  }
+
+  @Test
+  void reportsWritesEachTestsTrafficAsJson(@TempDir Path dir) throws Exception {
+    Kit.run(Map.of(BacklotExtension.REPORTS_DIR, dir.toString()), Reported.class)
+        .testEvents()
+        .assertStatistics(s -> s.succeeded(1).failed(1));
+
+    Path classDir = dir.resolve(Reported.class.getName());
+    List<String> files;
+    try (Stream<Path> s = Files.list(classDir)) {
+      files = s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    assertThat(files).containsExactly("bad.json", "ok.json");
+
+    JsonNode ok = Json.parse(Files.readString(classDir.resolve("ok.json")));
+    assertThat(ok.get("result").asText()).isEqualTo("passed");
+    JsonNode fake = ok.get("fakes").get(0);
+    assertThat(fake.get("label").asText()).isEqualTo("api");
+    assertThat(fake.get("baseUri").asText()).startsWith("http://127.0.0.1:");
+    JsonNode entry = fake.get("entries").get(0);
+    assertThat(entry.get("method").asText()).isEqualTo("GET");
+    assertThat(entry.get("path").asText()).isEqualTo("/missing");
+    assertThat(entry.get("query").asText()).isEqualTo("x=1");
+    assertThat(entry.get("status").asInt()).isEqualTo(404);
+    assertThat(entry.get("outcome").asText()).isEqualTo("no route");
+
+    JsonNode bad = Json.parse(Files.readString(classDir.resolve("bad.json")));
+    assertThat(bad.get("result").asText()).isEqualTo("failed");
+    assertThat(bad.get("failure").asText()).contains("bad");
+    assertThat(bad.get("fakes").get(0).get("entries")).hasSize(1);
+  }
+}
