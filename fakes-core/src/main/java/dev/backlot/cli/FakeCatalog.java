@@ -1,5 +1,6 @@
 package dev.backlot.cli;
 
+import dev.backlot.comfyui.ComfyUiFake;
 import dev.backlot.engine.FakeServer;
 import dev.backlot.http.HttpFake;
 import dev.backlot.openai.OpenAiFake;
@@ -17,6 +18,7 @@ final class FakeCatalog {
   static {
     BUILDERS.put("http", HttpFake::builder);
     BUILDERS.put("openai", OpenAiFake::builder);
+    BUILDERS.put("comfyui", ComfyUiFake::builder);
   }
 
   private FakeCatalog() {}

@@ -1016,6 +1016,68 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
       return super.maxBodyBytes(bytes);
     }
 
+    /**
+     * Settings for the standalone launcher's JSON/YAML config, with the meaning of the methods
+     * above:
+     *
+     * <pre>{@code
+     * {"workers": 2, "jobDurationMs": 500, "previews": true, "cache": false,
+     *  "maxUploadBytes": 1048576,
+     *  "models": {"checkpoints": ["sdxl.safetensors"], "loras": ["detail.safetensors"]},
+     *  "embeddings": ["easynegative.safetensors"],
+     *  "nodes": {"MyNode": { ...an entry of a real server's /object_info... }}}
+     * }</pre>
+     */
+    @Override
+    protected boolean configure(String key, JsonNode value) {
+      switch (key) {
+        case "workers" -> workers(intValue(key, value));
+        case "jobDurationMs" -> jobDuration(Duration.ofMillis(longValue(key, value)));
+        case "previews" -> previews(bool(key, value));
+        case "cache" -> cache(bool(key, value));
+        case "maxUploadBytes" -> maxUploadBytes(longValue(key, value));
+        case "models" -> {
+          if (!value.isObject()) {
+            throw new IllegalArgumentException("'models' must map folders to lists of file names");
+          }
+          value.fields().forEachRemaining(e -> models(e.getKey(), names("models." + e.getKey(), e.getValue())));
+        }
+        case "embeddings" -> embeddings(names(key, value));
+        case "nodes" -> {
+          if (!value.isObject()) {
+            throw new IllegalArgumentException("'nodes' must map class names to /object_info entries");
+          }
+          value.fields().forEachRemaining(e -> node(
+              NodeType.builder(e.getKey()).fromObjectInfo(e.getValue()).build()));
+        }
+        default -> {
+          return super.configure(key, value);
+        }
+      }
+      return true;
+    }
+
+    private static boolean bool(String key, JsonNode v) {
+      if (v == null || !v.isBoolean()) {
+        throw new IllegalArgumentException("'" + key + "' must be true or false, not " + v);
+      }
+      return v.booleanValue();
+    }
+
+    private static String[] names(String key, JsonNode v) {
+      if (v == null || !v.isArray()) {
+        throw new IllegalArgumentException("'" + key + "' must be a list of file names, not " + v);
+      }
+      List<String> out = new ArrayList<>();
+      for (JsonNode n : v) {
+        if (!n.isTextual()) {
+          throw new IllegalArgumentException("'" + key + "' must hold file names, not " + n);
+        }
+        out.add(n.textValue());
+      }
+      return out.toArray(String[]::new);
+    }
+
     @Override
     public ComfyUiFake build() {
       return new ComfyUiFake(this);

@@ -264,6 +264,27 @@ class ComfyUiLifecycleTest {
     assertThat(Http.json(bad).at("/node_errors/20/errors/0/type").asText()).isEqualTo("value_not_in_list");
   }
 
+  @Test
+  void launcherConfigSetsTheInitialState() throws Exception {
+    start(ComfyUiFake.builder().configure(Json.parse("""
+        {"workers": 2, "jobDurationMs": 10, "cache": false, "maxUploadBytes": 4096,
+         "models": {"checkpoints": ["sdxl.safetensors"], "my_models": ["a.bin"]},
+         "embeddings": ["neg.pt"],
+         "nodes": {"Echo": {"input": {"required": {"images": ["IMAGE"]}}, "output": [],
+                            "output_node": true, "category": "test"}}}""")));
+    assertThat(comfy.jobs().maxRunning()).isEqualTo(2);
+    assertThat(http.getJson("/models/checkpoints"))
+        .isEqualTo(Json.parse("[\"v1-5-pruned-emaonly.safetensors\", \"sdxl.safetensors\"]"));
+    assertThat(http.getJson("/models/my_models")).isEqualTo(Json.parse("[\"a.bin\"]"));
+    assertThat(http.getJson("/embeddings")).isEqualTo(Json.parse("[\"neg\"]"));
+    assertThat(http.getJson("/features").get("max_upload_size").asLong()).isEqualTo(4096);
+    assertThat(http.getJson("/object_info/Echo").at("/Echo/output_node").asBoolean()).isTrue();
+    assertThatThrownBy(() -> ComfyUiFake.builder().configure(Json.parse("{\"workers\": \"two\"}")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers");
+    assertThatThrownBy(() -> ComfyUiFake.builder().configure(Json.parse("{\"gpus\": 2}")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gpus");
+  }
+
   private static List<String> fieldNames(JsonNode n) {
     List<String> out = new ArrayList<>();
     n.fieldNames().forEachRemaining(out::add);
