@@ -131,7 +131,7 @@ final class Py {
     if (d == 0) {
       return (1 / d < 0) ? "-0.0" : "0.0";
     }
-    BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+    BigDecimal bd = shortest(Math.abs(d));
     String digits = bd.unscaledValue().toString();
     int exp = digits.length() - 1 - bd.scale(); // decimal exponent of the first digit
     String sign = d < 0 ? "-" : "";
@@ -142,6 +142,21 @@ final class Py {
     }
     String plain = bd.toPlainString();
     return sign + (plain.indexOf('.') < 0 ? plain + ".0" : plain);
+  }
+
+  /**
+   * The shortest decimal that reads back as {@code d}, correctly rounded (what Python's repr
+   * prints; JDK 17's Double.toString is sometimes one digit longer, e.g. for 1.25e22).
+   */
+  private static BigDecimal shortest(double d) {
+    BigDecimal exact = new BigDecimal(d);
+    for (int p = 1; p <= 17; p++) {
+      BigDecimal r = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+      if (r.doubleValue() == d) {
+        return r.stripTrailingZeros();
+      }
+    }
+    return new BigDecimal(Double.toString(d)).stripTrailingZeros();
   }
 
   /** The Python type name of a JSON-decoded value. */
