@@ -195,6 +195,11 @@ final class Validator {
     ArrayNode errors = Json.array();
     boolean valid = true;
     List<String> customValidated = new ArrayList<>();
+    for (NodeType.Input in : type.inputs().values()) {
+      if (in.source() == NodeType.Source.INPUT_IMAGES) {
+        customValidated.add(in.name()); // VALIDATE_INPUTS(s, image) runs whatever happens above
+      }
+    }
 
     for (NodeType.Input in : type.inputs().values()) {
       if ("hidden".equals(in.category())) {
@@ -302,8 +307,7 @@ final class Validator {
       }
 
       if (custom) {
-        customValidated.add(x);
-        continue;
+        continue; // VALIDATE_INPUTS takes it: no min/max/list checks
       }
       boolean numeric = val.isNumber() || val.isBoolean();
       JsonNode min = extra.get("min");
@@ -336,7 +340,15 @@ final class Validator {
 
     for (String x : customValidated) {
       JsonNode val = inputs.get(x);
-      String name = Py.str(val);
+      if (val == null) {
+        throw new PyException("TypeError", type.name() + ".VALIDATE_INPUTS() missing 1 required "
+            + "positional argument: '" + x + "'");
+      }
+      if (!val.isTextual()) { // a link reaches it as None; folder_paths calls name.endswith(...)
+        throw new PyException("AttributeError", "'" + (Graph.isLink(val) ? "NoneType"
+            : Py.typeName(val)) + "' object has no attribute 'endswith'");
+      }
+      String name = val.textValue();
       if (!context.inputImageExists(name)) {
         ObjectNode err = error("custom_validation_failed", "Custom validation failed for node",
             x + " - Invalid image file: " + name);

@@ -206,6 +206,27 @@ class ComfyUiValidationTest {
   }
 
   @Test
+  void loadImageWithoutOrWithLinkedImageFailsInsideItsValidateInputs() {
+    // Found by the cross-check against ComfyUI's validate_prompt: VALIDATE_INPUTS still runs, and
+    // its exception replaces the node's own errors.
+    ObjectNode p = Workflows.example();
+    ObjectNode load = p.putObject("10");
+    load.put("class_type", "LoadImage");
+    load.putObject("inputs");
+    inputs(p, "9").putArray("images").add("10").add(0);
+    JsonNode missing = nodeError(rejected(p), "10");
+    assertThat(missing.get("type").asText()).isEqualTo("exception_during_inner_validation");
+    assertThat(missing.get("details").asText())
+        .isEqualTo("LoadImage.VALIDATE_INPUTS() missing 1 required positional argument: 'image'");
+    assertThat(missing.at("/extra_info/input_name").asText()).isEqualTo("images");
+
+    inputs(p, "10").putArray("image").add("4").add(0);
+    JsonNode linked = nodeError(rejected(p), "10");
+    assertThat(linked.get("details").asText()).isEqualTo("'NoneType' object has no attribute 'endswith'");
+    assertThat(linked.at("/extra_info/exception_type").asText()).isEqualTo("AttributeError");
+  }
+
+  @Test
   void exceptionDuringValidationOfAnOutput() {
     JsonNode err = nodeError(rejected(example(p -> inputs(p, "9").putArray("images").add("99").add(0))), "9");
     assertThat(err.get("type").asText()).isEqualTo("exception_during_validation");
