@@ -59,10 +59,6 @@ final class Sockets {
     return c != null && c.previewMetadata;
   }
 
-  int size() {
-    return bySid.size();
-  }
-
   /** The text frame {@code {"type": type, "data": data}}, as ComfyUI's {@code send_json}. */
   static String format(String type, JsonNode data) {
     ObjectNode m = Json.object();
@@ -97,10 +93,5 @@ final class Sockets {
         c.session.sendBinary(frame);
       }
     }
-  }
-
-  void clear() {
-    bySid.clear();
-    bySession.clear();
   }
 }
