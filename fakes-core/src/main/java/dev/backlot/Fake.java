@@ -1,6 +1,7 @@
 package dev.backlot;
 
 import dev.backlot.engine.Clock;
+import dev.backlot.fault.FaultPlan;
 import dev.backlot.journal.Journal;
 import java.net.URI;
 
@@ -50,6 +51,17 @@ public interface Fake extends AutoCloseable {
 
   /** The clock everything time-based in this fake reads. */
   Clock clock();
+
+  /**
+   * The fault plan: rules that act on this fake's real traffic (an injected 503 in the backend's
+   * own error shape, a TCP reset, a stalled or truncated body, a dropped WebSocket message...),
+   * deterministic under a seed. Cleared by {@link #reset()}.
+   *
+   * <pre>{@code
+   * fake.faults().on("POST", "/prompt").next(2).status(503);
+   * }</pre>
+   */
+  FaultPlan faults();
 
   /** Frees the port, threads and memory; idempotent. */
   @Override

@@ -2,18 +2,23 @@ package dev.backlot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.Fake;
+import dev.backlot.fault.FaultPlan;
+import dev.backlot.fault.HttpFault;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.Journal;
 import dev.backlot.net.NetworkLink;
 import io.undertow.UndertowOptions;
+import io.undertow.server.Connectors;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
+import io.undertow.server.ServerConnection;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import java.io.IOException;
@@ -23,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -74,10 +80,14 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
   private final Clock clock;
   private final Journal journal;
   private final Consumer<F> setup;
+  private final long seed;
+  private final FaultPlan faults;
   private final boolean behindLink;
   private final Routes routes = new Routes();
   private final List<Stub> stubs = new CopyOnWriteArrayList<>();
   private final Set<StreamConnection> connections = ConcurrentHashMap.newKeySet();
+  // Connections a fault left stalled; cut by reset() so they do not outlive the test.
+  private final Set<ServerConnection> stalled = ConcurrentHashMap.newKeySet();
   private final Set<WebSocketSessionImpl> sockets = ConcurrentHashMap.newKeySet();
   private final Map<Route, WebSocketProtocolHandshakeHandler> handshakes = new ConcurrentHashMap<>();
   private final AtomicInteger connectionCount = new AtomicInteger();
@@ -99,6 +109,8 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     this.clock = builder.clock;
     this.journal = new Journal(builder.journalCapacity, builder.journalBodyLimit);
     this.setup = builder.setup;
+    this.seed = builder.seed;
+    this.faults = new FaultPlan(seed, clock, journal, this::errorShape);
     this.behindLink = builder.behindLink;
     routes(routes);
   }
@@ -299,6 +311,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
         IoUtils.safeClose(c);
       }
       connections.clear();
+      stalled.clear();
     }
   }
 
@@ -316,6 +329,12 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       link.reset();
     }
     stubs.removeIf(s -> true);
+    faults.clear();
+    faults.seed(seed);
+    for (ServerConnection c : stalled) {
+      IoUtils.safeClose(c);
+    }
+    stalled.clear();
     journal.clear();
     resetState();
     if (setup != null) {
@@ -335,6 +354,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
         link.close();
       }
       stubs.clear();
+      faults.clear();
       journal.clear();
       onClose();
       if (runtime != null) {
@@ -355,6 +375,15 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  /**
+   * This fake's fault plan: rules that act on its real traffic (see {@link FaultPlan}). Cleared
+   * by {@link #reset()}, which also restores the builder's {@linkplain Builder#seed seed}.
+   */
+  @Override
+  public FaultPlan faults() {
+    return faults;
   }
 
   /** The fake's routes (its protocol), in match order. */
@@ -404,18 +433,30 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       Routes.Match m = routes.find(method, ex.getRequestPath(), true);
       if (m != null) {
         Request req = toRequest(ex, new byte[0], conn).withPathParams(m.params());
-        handshakes
-            .computeIfAbsent(m.route(), r -> new WebSocketProtocolHandshakeHandler(
+        WebSocketProtocolHandshakeHandler handshake =
+            handshakes.computeIfAbsent(m.route(), r -> new WebSocketProtocolHandshakeHandler(
                 (WebSocketConnectionCallback) (wsEx, channel) -> {
-                  Request handshake = wsEx.getAttachment(HANDSHAKE_REQUEST_KEY);
+                  Request opening = wsEx.getAttachment(HANDSHAKE_REQUEST_KEY);
                   WebSocketSessionImpl s = new WebSocketSessionImpl(
-                      this, String.valueOf(socketCount.incrementAndGet()), handshake, channel,
+                      this, String.valueOf(socketCount.incrementAndGet()), opening, channel,
                       r.webSocket());
                   sockets.add(s);
                   channel.addCloseTask(ch -> sockets.remove(s));
                   s.open();
-                }))
-            .handleRequest(withHandshake(ex, req));
+                }));
+        withHandshake(ex, req);
+        FaultPlan plan = faults;
+        HttpFault fault = plan.hasUpgradeRules() ? plan.decideUpgrade(req) : null;
+        if (fault == null) {
+          handshake.handleRequest(ex);
+          return;
+        }
+        Entry entry = recordRequest(req);
+        entry.fault(fault.description());
+        ex.dispatch(
+            SameThreadExecutor.INSTANCE,
+            () -> afterDelay(ex, entry, fault, true,
+                () -> upgradeFault(ex, req, entry, fault, handshake)));
         return;
       }
     }
@@ -425,33 +466,151 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
         .receiveFullBytes(
             (e, body) -> {
               Request req = toRequest(e, body, connection);
-              Entry entry =
-                  journal.record(
-                      Entry.Kind.HTTP,
-                      req.time(),
-                      req.method(),
-                      req.path(),
-                      req.rawQuery(),
-                      req.headers(),
-                      body);
-              e.dispatch(e.getConnection().getWorker(), () -> process(e, req, entry));
+              FaultPlan plan = faults;
+              if (!plan.hasHttpRules()) {
+                Entry entry = recordRequest(req);
+                e.dispatch(e.getConnection().getWorker(), () -> process(e, req, entry, null));
+                return;
+              }
+              Entry entry;
+              HttpFault fault;
+              // Recording and deciding under one lock: decisions follow journal order.
+              synchronized (plan) {
+                entry = recordRequest(req);
+                fault = plan.decide(req, entry);
+              }
+              if (fault == null) {
+                e.dispatch(e.getConnection().getWorker(), () -> process(e, req, entry, null));
+                return;
+              }
+              entry.fault(fault.description());
+              e.dispatch(
+                  SameThreadExecutor.INSTANCE,
+                  () -> afterDelay(e, entry, fault, false, () -> beforeHandler(e, req, entry, fault)));
             },
             (e, error) -> {
               Request req = toRequest(e, new byte[0], connection);
-              Entry entry =
-                  journal.record(
-                      Entry.Kind.HTTP, req.time(), req.method(), req.path(), req.rawQuery(),
-                      req.headers(), new byte[0]);
+              Entry entry = recordRequest(req);
               if (error instanceof RequestTooBigException) {
                 e.setPersistent(false);
                 send(e, errorShape().render(413,
                     "Request body exceeds the configured limit of " + maxBodyBytes + " bytes",
-                    Map.of()), entry);
+                    Map.of()), entry, req, null);
               } else {
                 entry.outcome("request body not received: " + error.getMessage());
                 IoUtils.safeClose(e.getConnection());
               }
             });
+  }
+
+  private Entry recordRequest(Request req) {
+    return journal.record(
+        Entry.Kind.HTTP, req.time(), req.method(), req.path(), req.rawQuery(), req.headers(),
+        req.body());
+  }
+
+  // ---------------------------------------------------------------- faults on the wire
+
+  /**
+   * Runs {@code next} once the fault's delay has passed on the fake's clock; no thread waits. A
+   * handshake continues on the IO thread; anything else right on the clock's thread (it only
+   * breaks the connection, writes a ready answer, or hands the handler to a worker).
+   */
+  private void afterDelay(
+      HttpServerExchange ex, Entry entry, HttpFault fault, boolean ioThread, Runnable next) {
+    Duration d = fault.delay();
+    if (d.isZero()) {
+      next.run();
+      return;
+    }
+    Runnable resume =
+        () -> {
+          if (ex.getConnection().isOpen()) {
+            next.run();
+          } else if (entry.outcome() == null) {
+            entry.outcome("client went away during the fault's delay");
+          }
+        };
+    clock.schedule(
+        d,
+        () -> {
+          try {
+            if (ioThread) {
+              ex.getIoThread().execute(resume);
+            } else {
+              resume.run();
+            }
+          } catch (RuntimeException closed) {
+            // the fake was closed during the delay: nothing left to answer
+          }
+        });
+  }
+
+  /** After the delay: break the connection, answer instead, or run the handler on a worker. */
+  private void beforeHandler(HttpServerExchange ex, Request req, Entry entry, HttpFault fault) {
+    if (fault.breaksBeforeHandler()) {
+      entry.outcome(effectText(fault.effect()) + " by fault, no response");
+      breakConnection(ex, fault.effect());
+      return;
+    }
+    Response replacement = fault.replacement();
+    if (replacement != null) {
+      send(ex, replacement, entry, req, fault);
+      return;
+    }
+    try {
+      ex.getConnection().getWorker().execute(() -> process(ex, req, entry, fault));
+    } catch (RuntimeException rejected) {
+      IoUtils.safeClose(ex.getConnection());
+    }
+  }
+
+  private void upgradeFault(
+      HttpServerExchange ex, Request req, Entry entry, HttpFault fault,
+      WebSocketProtocolHandshakeHandler handshake) {
+    if (fault.breaksBeforeHandler()) {
+      entry.outcome(effectText(fault.effect()) + " by fault, no handshake");
+      breakConnection(ex, fault.effect());
+      return;
+    }
+    Response replacement = fault.replacement();
+    if (replacement != null) {
+      send(ex, replacement, entry, req, null);
+      return;
+    }
+    entry.complete(101, null); // only delayed: the handshake goes ahead
+    Connectors.executeRootHandler(handshake, ex);
+  }
+
+  /** Closes (FIN), resets (RST) or stalls the exchange's connection. */
+  void breakConnection(HttpServerExchange ex, HttpFault.Effect effect) {
+    ServerConnection c = ex.getConnection();
+    switch (effect) {
+      case RESET -> {
+        try {
+          // SO_LINGER 0: close() then sends RST instead of FIN.
+          c.setOption(Options.CLOSE_ABORT, true);
+        } catch (IOException | RuntimeException e) {
+          // already closed: nothing to reset
+        }
+        IoUtils.safeClose(c);
+      }
+      case CLOSE -> IoUtils.safeClose(c);
+      case STALL -> {
+        stalled.add(c);
+        c.addCloseListener(stalled::remove);
+      }
+      case NONE -> {}
+    }
+  }
+
+  private static String effectText(HttpFault.Effect e) {
+    return switch (e) {
+      case RESET -> "connection reset";
+      case CLOSE -> "connection closed";
+      case STALL -> "stalled";
+      case NONE -> "passed";
+    };
   }
 
   private static final AttachmentKey<Request> HANDSHAKE_REQUEST_KEY = AttachmentKey.create(Request.class);
@@ -479,7 +638,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
   }
 
   /** Runs on a worker thread: stubs, then routes, then the no-route answer. */
-  private void process(HttpServerExchange ex, Request req, Entry entry) {
+  private void process(HttpServerExchange ex, Request req, Entry entry, HttpFault fault) {
     Response response;
     try {
       response = answer(req);
@@ -489,7 +648,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       response =
           errorShape().render(500, "The " + name + " fake failed: " + e, Map.of());
     }
-    send(ex, response, entry);
+    send(ex, response, entry, req, fault);
   }
 
   /** Finds and runs the stub or route for {@code req}. Throws {@link HttpError} to answer an error. */
@@ -527,8 +686,8 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     return out;
   }
 
-  /** Writes {@code response}; from any thread. */
-  void send(HttpServerExchange ex, Response response, Entry entry) {
+  /** Writes {@code response}, shaped by {@code fault} if any; from any thread. */
+  void send(HttpServerExchange ex, Response response, Entry entry, Request req, HttpFault fault) {
     if (response.isDeferred()) {
       response
           .deferred()
@@ -538,11 +697,17 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
                     err != null
                         ? errorShape().render(500, "deferred response failed: " + err, Map.of())
                         : r;
-                ex.getIoThread().execute(() -> send(ex, actual, entry));
+                ex.getIoThread().execute(() -> send(ex, actual, entry, req, fault));
               });
       return;
     }
     if (ex.isResponseStarted()) {
+      return;
+    }
+    if (fault != null && fault.breaksAfterHandler()) {
+      entry.outcome(effectText(fault.effect()) + " by fault after the handler answered "
+          + response.status() + ", before any byte of it");
+      breakConnection(ex, fault.effect());
       return;
     }
     ex.setStatusCode(response.status());
@@ -551,7 +716,10 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     }
     if (response.isStream()) {
       entry.complete(response.status(), null);
-      SseStreamImpl stream = new SseStreamImpl(ex, entry, this);
+      if (fault != null && fault.shapesBody()) {
+        entry.fault("(body actions do not apply to an event stream: use faults().onSse(...))");
+      }
+      SseStreamImpl stream = new SseStreamImpl(ex, entry, this, req);
       try {
         response.sseWriter().accept(stream);
       } catch (RuntimeException e) {
@@ -559,9 +727,22 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       }
       return;
     }
-    byte[] body = response.body();
+    byte[] body = fault == null ? response.body() : fault.corrupt(response.body());
     if (!ex.getResponseHeaders().contains(Headers.CONTENT_LENGTH)) {
       ex.setResponseContentLength(body.length);
+    }
+    if (fault != null && fault.shapesBody()) {
+      if (response.isNoRoute()) {
+        entry.outcome(Entry.NO_ROUTE);
+      }
+      FaultWriter writer =
+          new FaultWriter(this, ex, body, fault, entry, response.status(), bodyForJournal(response));
+      if (ex.isInIoThread()) {
+        writer.start();
+      } else {
+        ex.getIoThread().execute(writer::start);
+      }
+      return;
     }
     entry.complete(response.status(), bodyForJournal(response));
     if (response.isNoRoute()) {
@@ -611,6 +792,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     private int journalCapacity = Journal.DEFAULT_CAPACITY;
     private int journalBodyLimit = Journal.DEFAULT_BODY_LIMIT;
     private Consumer<F> setup;
+    private long seed = FaultPlan.DEFAULT_SEED;
     private boolean behindLink;
 
     @SuppressWarnings("unchecked")
@@ -661,6 +843,16 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     /** Largest request body accepted; larger ones get a 413 (default 64 MiB). */
     public B maxBodyBytes(long max) {
       this.maxBodyBytes = max;
+      return self();
+    }
+
+    /**
+     * The seed of the fake's {@linkplain FakeServer#faults() fault plan} (default {@link
+     * FaultPlan#DEFAULT_SEED}): every random fault decision follows from it, and the journal
+     * prints it with each decision, so a failing run can be replayed.
+     */
+    public B seed(long seed) {
+      this.seed = seed;
       return self();
     }
 

@@ -1,44 +1,70 @@
 package dev.backlot.engine;
 
+import dev.backlot.fault.FaultPlan;
+import dev.backlot.fault.MessageFault;
+import dev.backlot.fault.StreamTrigger;
 import dev.backlot.journal.Entry;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 
-/** Writes events in order on the exchange's IO thread, one write in flight at a time. */
+/**
+ * Writes events in order on the exchange's IO thread, one write in flight at a time. Fault rules
+ * ({@code faults().onSse(...)}) may drop, delay or duplicate events, keeping their order, and cut
+ * the stream after some events: the cut is an abort in call order, so it lands after the bytes of
+ * those events and the client reads them, then a broken chunked body.
+ */
 final class SseStreamImpl implements SseStream {
 
   private final HttpServerExchange ex;
   private final Entry entry;
   private final FakeServer<?> fake;
   private final Request request;
+  private final FaultPlan plan;
+  private final List<StreamTrigger> triggers;
+  private final Sequencer sequencer;
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
   private final List<Runnable> closeActions = new CopyOnWriteArrayList<>();
   private StreamSinkChannel channel; // IO thread only
   private ByteBuffer current; // IO thread only
+  private int written; // IO thread only: events fully written
   private boolean ending;
   private boolean closeRequested;
   private boolean abortRequested;
+  private boolean cutByFault;
   private volatile boolean open = true;
 
-  SseStreamImpl(HttpServerExchange ex, Entry entry, FakeServer<?> fake) {
+  SseStreamImpl(HttpServerExchange ex, Entry entry, FakeServer<?> fake, Request request) {
     this.ex = ex;
     this.entry = entry;
     this.fake = fake;
     this.request =
-        Request.of(entry.method(), entry.path() + (entry.query().isEmpty() ? "" : "?" + entry.query()),
-            java.util.Map.of(), entry.body());
+        request != null
+            ? request
+            : Request.of(entry.method(),
+                entry.path() + (entry.query().isEmpty() ? "" : "?" + entry.query()),
+                java.util.Map.of(), entry.body());
+    this.plan = fake.faults();
+    this.triggers = plan.hasSseRules() ? plan.armSse(this.request) : List.of();
+    this.sequencer = new Sequencer(fake.clock(), null);
     ex.addExchangeCompleteListener(
         (exchange, next) -> {
           finished("stream closed");
           next.proceed();
         });
+    for (StreamTrigger t : triggers) {
+      entry.fault(t.description());
+      if (t.immediate()) {
+        cut();
+      }
+    }
     // Flush the status line and headers now: clients wait for them before reading events.
     ex.getIoThread().execute(this::pump);
   }
@@ -58,44 +84,100 @@ final class SseStreamImpl implements SseStream {
       sb.append("data: ").append(line).append('\n');
     }
     sb.append('\n');
-    write(sb.toString(), event == null ? data : "event: " + event + " " + data);
+    write(sb.toString(), event == null ? data : "event: " + event + " " + data, event, data);
   }
 
   @Override
   public void sendRaw(String text) {
-    write(text, text);
+    write(text, text, null, text);
   }
 
-  private void write(String wire, String journalText) {
+  private void write(String wire, String journalText, String event, String data) {
     if (!open) {
       return;
     }
-    fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
+    MessageFault f = plan.hasSseRules() ? plan.decideSseEvent(request, event, data) : null;
+    if (f == null && triggers.isEmpty() && sequencer.idle()) {
+      emit(wire, journalText, null);
+      return;
+    }
+    if (f != null && f.drop()) {
+      Entry e = fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
+      e.fault(f.description());
+      e.outcome("dropped by fault: not sent");
+      return;
+    }
+    int copies = f != null && f.duplicate() ? 2 : 1;
+    sequencer.submit(
+        f == null ? Duration.ZERO : f.delay(),
+        () -> {
+          for (int i = 0; i < copies; i++) {
+            emit(wire, journalText,
+                f == null ? null : i == 0 ? f.description() : "(copy) " + f.description());
+          }
+          for (StreamTrigger t : triggers) {
+            if (t.count(true, data, false, event)) {
+              cut();
+            }
+          }
+        });
+  }
+
+  private void emit(String wire, String journalText, String fault) {
+    if (!open) {
+      return;
+    }
+    synchronized (queue) {
+      if (closeRequested) {
+        return; // never sent, so not journalled
+      }
+      Entry e = fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
+      if (fault != null) {
+        e.fault(fault);
+      }
+      queue.add(ByteBuffer.wrap(wire.getBytes(StandardCharsets.UTF_8)));
+    }
+    onIoThread();
+  }
+
+  /** A fault's cut: an abort in call order, after the events already queued. */
+  private void cut() {
     synchronized (queue) {
       if (closeRequested) {
         return;
       }
-      queue.add(ByteBuffer.wrap(wire.getBytes(StandardCharsets.UTF_8)));
+      cutByFault = true;
+      closeRequested = true;
+      abortRequested = true;
     }
-    ex.getIoThread().execute(this::pump);
+    onIoThread();
   }
 
   @Override
   public void close() {
-    synchronized (queue) {
-      closeRequested = true;
-    }
-    ex.getIoThread().execute(this::pump);
+    // Through the sequencer, so events a fault held back still go out first.
+    sequencer.submit(
+        Duration.ZERO,
+        () -> {
+          synchronized (queue) {
+            closeRequested = true;
+          }
+          onIoThread();
+        });
   }
 
   @Override
   public void abort() {
     // In call order, like every other call: events sent before the abort are written first.
-    synchronized (queue) {
-      closeRequested = true;
-      abortRequested = true;
-    }
-    ex.getIoThread().execute(this::pump);
+    sequencer.submit(
+        Duration.ZERO,
+        () -> {
+          synchronized (queue) {
+            closeRequested = true;
+            abortRequested = true;
+          }
+          onIoThread();
+        });
   }
 
   @Override
@@ -114,6 +196,14 @@ final class SseStreamImpl implements SseStream {
   @Override
   public Request request() {
     return request;
+  }
+
+  private void onIoThread() {
+    try {
+      ex.getIoThread().execute(this::pump);
+    } catch (RuntimeException rejected) {
+      finished("fake closed");
+    }
   }
 
   // IO thread only: writes queued buffers until the socket would block, then waits for it.
@@ -142,6 +232,10 @@ final class SseStreamImpl implements SseStream {
           if (channel.flush()) {
             channel.suspendWrites();
             if (cut) {
+              if (cutByFault) {
+                entry.outcome("stream cut by fault after " + written
+                    + (written == 1 ? " event" : " events"));
+              }
               finished("stream aborted");
               IoUtils.safeClose(ex.getConnection());
             } else if (ending) {
@@ -158,6 +252,7 @@ final class SseStreamImpl implements SseStream {
           return;
         }
         current = null;
+        written++;
       }
     } catch (IOException e) {
       finished("client went away");
@@ -170,6 +265,7 @@ final class SseStreamImpl implements SseStream {
       return;
     }
     open = false;
+    sequencer.close();
     if (entry.outcome() == null) {
       entry.outcome(how);
     }

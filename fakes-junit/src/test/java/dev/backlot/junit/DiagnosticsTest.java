@@ -8,6 +8,7 @@ import dev.backlot.engine.Response;
 import dev.backlot.http.HttpFake;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ class DiagnosticsTest {
         .contains("unused [http]")
         .contains(": no traffic")
         .contains("seeded [seeded]")
-        .contains("fault seed 1")
+        .contains("fault seed " + dev.backlot.fault.FaultPlan.DEFAULT_SEED)
         .contains("#1 GET /ok -> 200");
     assertThat(trafficOf(failure).getStackTrace()).isEmpty();
   }
@@ -148,7 +149,7 @@ class DiagnosticsTest {
     void everythingHandled() {
       api.stub("GET", "/known").respond(Response.status(404)); // a stub's 404 is handled
       Kit.get(api, "/known");
-      seeded.faults().on("/fired");
+      seeded.faults().on("GET", "/fired").delay(Duration.ZERO);
       Kit.get(seeded, "/fired");
     }
 
@@ -161,7 +162,7 @@ class DiagnosticsTest {
 
     @Test
     void faultNeverFired() {
-      seeded.faults().on("/never");
+      seeded.faults().on("GET", "/never").delay(Duration.ZERO);
       Kit.get(seeded, "/other");
     }
 
@@ -183,7 +184,8 @@ class DiagnosticsTest {
         .hasMessageContaining("#2 GET /unknown -> 404")
         .hasMessageContaining("#1 GET /known -> 200"); // the traffic follows
     assertThat(Kit.failureOf(r, "faultNeverFired()"))
-        .hasMessageContaining("seeded has fault rules that never fired: rules never fired: [/never]");
+        .hasMessageContaining("seeded has fault rules that never fired: 1 fault rule never fired")
+        .hasMessageContaining("#1 GET /never -> delay 0ms");
     Throwable own = Kit.failureOf(r, "failsAnywayAndKeepsItsOwnFailure()");
     assertThat(own).hasMessage("own failure");
     assertThat(own.getSuppressed())

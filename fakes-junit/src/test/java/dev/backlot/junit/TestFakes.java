@@ -3,59 +3,33 @@ package dev.backlot.junit;
 import dev.backlot.engine.FakeServer;
 import dev.backlot.engine.Response;
 import dev.backlot.engine.Routes;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Fakes for testing the extension's conventions: one whose builder takes a seed and whose
- * {@code faults()} looks like the coming fault plan (seed(), assertAllFired()), and one with
- * neither.
+ * Fakes for testing the extension's conventions: one with the engine's fault plan and a seed
+ * taken from its builder (as every {@link FakeServer} has), and one whose builder is its own
+ * class, without {@code seed(long)}.
  */
 final class TestFakes {
 
   private TestFakes() {}
 
-  /** Answers GET /ok; its plan "fires" a rule when a request hits the rule's path. */
+  /** Answers GET anything with 200; its fault plan is the engine's. */
   static final class Seeded extends FakeServer<Seeded> {
-    private final Plan plan;
 
     private Seeded(Builder b) {
       super("seeded", b);
-      this.plan = new Plan(b.seed);
     }
 
     public static Builder builder() {
       return new Builder();
     }
 
-    public Plan faults() {
-      return plan;
-    }
-
     @Override
     protected void routes(Routes r) {
-      r.get("/{path*}", req -> {
-        faults().hit("/" + req.pathParam("path"));
-        return Response.text(200, "ok");
-      });
-    }
-
-    @Override
-    protected void resetState() {
-      if (plan != null) {
-        plan.clear();
-      }
+      r.get("/{path*}", req -> Response.text(200, "ok"));
     }
 
     public static final class Builder extends FakeServer.Builder<Builder, Seeded> {
-      private long seed = 1;
-
-      public Builder seed(long seed) {
-        this.seed = seed;
-        return this;
-      }
-
       @Override
       public Seeded build() {
         return new Seeded(this);
@@ -63,48 +37,9 @@ final class TestFakes {
     }
   }
 
-  /** A stand-in for the fault plan: rules by path, fired when a request hits the path. */
-  static final class Plan {
-    private final long seed;
-    private final Set<String> rules = ConcurrentHashMap.newKeySet();
-    private final Set<String> fired = ConcurrentHashMap.newKeySet();
-
-    Plan(long seed) {
-      this.seed = seed;
-    }
-
-    public long seed() {
-      return seed;
-    }
-
-    public Plan on(String path) {
-      rules.add(path);
-      return this;
-    }
-
-    void hit(String path) {
-      if (rules.contains(path)) {
-        fired.add(path);
-      }
-    }
-
-    void clear() {
-      rules.clear();
-      fired.clear();
-    }
-
-    public void assertAllFired() {
-      Set<String> unfired = new TreeSet<>(rules);
-      unfired.removeAll(fired);
-      if (!unfired.isEmpty()) {
-        throw new AssertionError("rules never fired: " + unfired);
-      }
-    }
-  }
-
-  /** A fake built only by its builder, which has no seed(long). */
+  /** A fake built by a builder of its own (not a FakeServer.Builder), which has no seed(long). */
   static final class Bare extends FakeServer<Bare> {
-    private Bare(Builder b) {
+    private Bare(Settings b) {
       super("bare", b);
     }
 
@@ -115,7 +50,13 @@ final class TestFakes {
     @Override
     protected void routes(Routes r) {}
 
-    public static final class Builder extends FakeServer.Builder<Builder, Bare> {
+    public static final class Builder {
+      public Bare build() {
+        return new Bare(new Settings());
+      }
+    }
+
+    static final class Settings extends FakeServer.Builder<Settings, Bare> {
       @Override
       public Bare build() {
         return new Bare(this);

@@ -1,0 +1,449 @@
+package dev.backlot.fault;
+
+import dev.backlot.engine.Clock;
+import dev.backlot.engine.ErrorShape;
+import dev.backlot.engine.Request;
+import dev.backlot.engine.Response;
+import dev.backlot.journal.Entry;
+import dev.backlot.journal.Journal;
+import dev.backlot.journal.RequestPattern;
+import io.undertow.util.StatusCodes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * The faults of one fake: an ordered list of {@linkplain Rule rules} acting on the fake's real
+ * network traffic, so clients see a real reset, a real stalled socket, a real truncated body.
+ * Every fake has one: {@code fake.faults()}.
+ *
+ * <pre>{@code
+ * FaultPlan faults = comfy.faults();
+ * faults.on("POST", "/prompt").next(2).status(503);          // the next two prompts fail, like ComfyUI's own 503
+ * faults.onAny().delay(Delay.uniform(ofMillis(20), ofMillis(80))); // and everything is a bit slow
+ * faults.onWebSocket("/ws").outgoing("progress").probability(0.3).drop();
+ *
+ * runTheClient();
+ *
+ * faults.assertAllFired(); // a fault the client never hit usually means a broken test
+ * }</pre>
+ *
+ * <p><b>Order.</b> Rules are checked in the order they were added. A rule whose only action is a
+ * delay lets the traffic go on to later rules (delays add up); the first other rule that fires
+ * decides.
+ *
+ * <p><b>Determinism.</b> Every random choice (probabilities, random delays, corrupted bytes) comes
+ * from one generator seeded with {@link #seed()} ({@link #DEFAULT_SEED} unless the fake's builder
+ * or {@link #seed(long)} says otherwise). Decisions are taken one at a time, in arrival order,
+ * under the plan's lock, so the same seed and the same sequence of traffic give the same
+ * decisions. Each decision is written to the journal entry it acted on ({@link Entry#fault()}),
+ * with the rule and the seed.
+ *
+ * <p><b>Cost.</b> With no rules, the fake's data path pays one volatile read per request.
+ */
+public final class FaultPlan {
+
+  /** The seed a plan uses unless told otherwise; fixed, so runs repeat by default. */
+  public static final long DEFAULT_SEED = 0x5EEDL;
+
+  private static final Rule<?>[] NONE = new Rule<?>[0];
+
+  private final Clock clock;
+  private final Journal journal;
+  private final Supplier<ErrorShape> errorShape;
+  private final List<Rule<?>> rules = new ArrayList<>();
+  private long seed;
+  private Random rng;
+  private int numbers;
+
+  // Snapshots for the data path: read without the lock.
+  private volatile Rule<?>[] all = NONE;
+  private volatile boolean anyHttp;
+  private volatile boolean anyUpgrade;
+  private volatile boolean anySse;
+  private volatile boolean anyWebSocket;
+
+  /**
+   * A plan for a fake (the engine makes one per fake; other fakes built without {@code
+   * FakeServer} make their own).
+   *
+   * @param seed the generator's seed
+   * @param clock the fake's clock: time windows read it, delays are scheduled on it
+   * @param journal the fake's journal, quoted by {@link #assertAllFired()}
+   * @param errorShape the fake's error shape, for {@link HttpRule#status(int)}
+   */
+  public FaultPlan(long seed, Clock clock, Journal journal, Supplier<ErrorShape> errorShape) {
+    this.seed = seed;
+    this.rng = new Random(seed);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.journal = Objects.requireNonNull(journal, "journal");
+    this.errorShape = Objects.requireNonNull(errorShape, "errorShape");
+  }
+
+  // ------------------------------------------------------------------ building rules
+
+  /** A rule for requests with {@code method} ("*" for any) on {@code path} (a route template). */
+  public HttpRule on(String method, String path) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(path, "path");
+    return new HttpRule(this, method, path);
+  }
+
+  /**
+   * A rule for requests matching {@code pattern}, the same patterns the journal verifies with:
+   * {@code faults.on(RequestPattern.post("/prompt").bodyContains("KSampler")).status(500)}.
+   */
+  public HttpRule on(RequestPattern pattern) {
+    return new HttpRule(this, pattern);
+  }
+
+  /** A rule for every request. */
+  public HttpRule onAny() {
+    return new HttpRule(this, null, null);
+  }
+
+  /** A rule for the Server-Sent Events of streams opened by {@code method} on {@code path}. */
+  public SseRule onSse(String method, String path) {
+    Objects.requireNonNull(path, "path");
+    return new SseRule(this, method, path);
+  }
+
+  /** A rule for the WebSocket endpoint at {@code path} (a template). */
+  public WebSocketRule onWebSocket(String path) {
+    Objects.requireNonNull(path, "path");
+    return new WebSocketRule(this, path);
+  }
+
+  // ------------------------------------------------------------------ inspection
+
+  /** The seed of this plan's generator. */
+  public synchronized long seed() {
+    return seed;
+  }
+
+  /** Restarts the generator with {@code seed}; rules stay. */
+  public synchronized FaultPlan seed(long seed) {
+    this.seed = seed;
+    this.rng = new Random(seed);
+    return this;
+  }
+
+  /** The installed rules, in the order they are checked. */
+  public synchronized List<Rule<?>> rules() {
+    return List.copyOf(rules);
+  }
+
+  public boolean isEmpty() {
+    return all.length == 0;
+  }
+
+  /** The rules that never acted. */
+  public synchronized List<Rule<?>> unfired() {
+    List<Rule<?>> out = new ArrayList<>();
+    for (Rule<?> r : rules) {
+      if (r.fired() == 0) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fails with an {@link AssertionError} naming every rule that never acted, how much traffic
+   * each matched, and the traffic the fake saw: a fault the code under test never hit usually
+   * means the test does not test what it claims.
+   */
+  public void assertAllFired() {
+    List<Rule<?>> unfired;
+    long s;
+    synchronized (this) {
+      unfired = unfired();
+      s = seed;
+    }
+    if (unfired.isEmpty()) {
+      return;
+    }
+    StringBuilder sb =
+        new StringBuilder()
+            .append(unfired.size())
+            .append(unfired.size() == 1 ? " fault rule never fired" : " fault rules never fired")
+            .append(" (seed ")
+            .append(s)
+            .append("):\n");
+    for (Rule<?> r : unfired) {
+      long m = r.matched();
+      String unit = r.unit();
+      sb.append("  ").append(r).append("\n      matched ").append(m).append(' ')
+          .append(m == 1 ? unit.substring(0, unit.length() - 1) : unit);
+      if (m > 0) {
+        sb.append(", but its conditions never let it fire");
+      }
+      sb.append('\n');
+    }
+    sb.append("Traffic the fake saw (").append(journal.total()).append(" entries):\n");
+    sb.append(journal.describe(20));
+    throw new AssertionError(sb.toString());
+  }
+
+  /** Removes every rule and restarts the generator from the seed. */
+  public synchronized void clear() {
+    rules.clear();
+    numbers = 0;
+    rng = new Random(seed);
+    snapshot();
+  }
+
+  @Override
+  public synchronized String toString() {
+    StringBuilder sb = new StringBuilder("FaultPlan(seed ").append(seed).append(')');
+    for (Rule<?> r : rules) {
+      sb.append("\n  ").append(r).append(" [fired ").append(r.fired()).append(']');
+    }
+    return sb.toString();
+  }
+
+  synchronized int install(Rule<?> rule) {
+    rules.add(rule);
+    snapshot();
+    return ++numbers;
+  }
+
+  synchronized void remove(Rule<?> rule) {
+    if (rules.remove(rule)) {
+      snapshot();
+    }
+  }
+
+  private void snapshot() {
+    Rule<?>[] a = rules.toArray(NONE);
+    boolean h = false;
+    boolean up = false;
+    boolean sse = false;
+    boolean ws = false;
+    for (Rule<?> r : a) {
+      h |= r instanceof HttpRule;
+      sse |= r instanceof SseRule;
+      ws |= r instanceof WebSocketRule;
+      up |= r instanceof HttpRule || r instanceof WebSocketRule;
+    }
+    anyHttp = h;
+    anyUpgrade = up;
+    anySse = sse;
+    anyWebSocket = ws;
+    all = a;
+  }
+
+  // ------------------------------------------------------------------ engine side
+
+  /** Whether any HTTP rule is installed (engine use: the no-fault fast path). */
+  public boolean hasHttpRules() {
+    return anyHttp;
+  }
+
+  /** Whether any rule can act on a WebSocket upgrade. */
+  public boolean hasUpgradeRules() {
+    return anyUpgrade;
+  }
+
+  public boolean hasSseRules() {
+    return anySse;
+  }
+
+  public boolean hasWebSocketRules() {
+    return anyWebSocket;
+  }
+
+  /**
+   * Decides the fault for one HTTP request, or null. Engine use: call it under this plan's
+   * monitor together with recording {@code entry}, so decisions are taken in journal order.
+   *
+   * @param entry the request's journal entry (for {@link RequestPattern} rules); may be null
+   */
+  public synchronized HttpFault decide(Request request, Entry entry) {
+    return decideHttp(request, entry, false);
+  }
+
+  /** Decides the fault for a WebSocket upgrade request, or null. Engine use. */
+  public synchronized HttpFault decideUpgrade(Request request) {
+    return decideHttp(request, null, true);
+  }
+
+  private HttpFault decideHttp(Request r, Entry entry, boolean upgrade) {
+    Instant at = r.time();
+    long delayNanos = 0;
+    StringBuilder desc = null;
+    HttpRule terminal = null;
+    int refuse = 0;
+    Entry[] view = {entry};
+    Supplier<Entry> entryView =
+        () -> {
+          if (view[0] == null) {
+            // An upgrade has no journal entry: match RequestPattern rules against a scratch one.
+            view[0] =
+                new Journal(1, Journal.DEFAULT_BODY_LIMIT)
+                    .record(Entry.Kind.HTTP, at, r.method(), r.path(), r.rawQuery(), r.headers(),
+                        r.body());
+          }
+          return view[0];
+        };
+    for (Rule<?> rule : all) {
+      if (rule instanceof HttpRule h) {
+        if ((upgrade && !h.appliesToUpgrade()) || !h.inWindow(at) || !h.matches(r, entryView)) {
+          continue;
+        }
+        if (!h.fires(rng)) {
+          continue;
+        }
+        String extra = null;
+        Delay d = h.delayAction();
+        if (d != null) {
+          Duration sampled = d.sample(rng);
+          delayNanos += sampled.toNanos();
+          if (d.isRandom()) {
+            extra = "delay " + Delay.format(sampled);
+          }
+        }
+        desc = append(desc, describe(h, extra));
+        if (!h.passThrough()) {
+          terminal = h;
+          break;
+        }
+      } else if (upgrade && rule instanceof WebSocketRule w && w.level == StreamRule.Level.UPGRADE) {
+        if (!w.inWindow(at) || !w.matchesStream(r) || !w.fires(rng)) {
+          continue;
+        }
+        desc = append(desc, describe(w, null));
+        refuse = w.refuseStatus;
+        break;
+      }
+    }
+    if (desc == null) {
+      return null;
+    }
+    Duration delay = Duration.ofNanos(delayNanos);
+    if (refuse != 0) {
+      int status = refuse;
+      Supplier<Response> answer =
+          status < 0
+              ? null
+              : () -> errorShape.get().render(status, StatusCodes.getReason(status), Map.of());
+      return new HttpFault(
+          delay, answer, HttpFault.Trigger.BEFORE_HANDLER, 0,
+          status < 0 ? HttpFault.Effect.CLOSE : HttpFault.Effect.NONE, 0, 0, 0, desc.toString());
+    }
+    if (terminal == null) {
+      return new HttpFault(
+          delay, null, HttpFault.Trigger.BEFORE_HANDLER, 0, HttpFault.Effect.NONE, 0, 0, 0,
+          desc.toString());
+    }
+    long corruptSeed = terminal.corruptCount() != 0 ? rng.nextLong() : 0;
+    return new HttpFault(
+        delay,
+        terminal.replacement(errorShape),
+        terminal.trigger(),
+        terminal.cutAfterBytes(),
+        terminal.effect(),
+        terminal.throttle(),
+        terminal.corruptCount(),
+        corruptSeed,
+        desc.toString());
+  }
+
+  /** Arms the stream rules that fire for a new SSE stream; empty if none. Engine use. */
+  public synchronized List<StreamTrigger> armSse(Request origin) {
+    return arm(origin, SseRule.class);
+  }
+
+  /** Arms the stream rules that fire for a new WebSocket connection; empty if none. */
+  public synchronized List<StreamTrigger> armWebSocket(Request origin) {
+    return arm(origin, WebSocketRule.class);
+  }
+
+  private List<StreamTrigger> arm(Request origin, Class<?> kind) {
+    List<StreamTrigger> out = null;
+    Instant now = clock.instant();
+    for (Rule<?> rule : all) {
+      if (kind.isInstance(rule)
+          && rule instanceof StreamRule<?> s
+          && s.level == StreamRule.Level.STREAM
+          && s.inWindow(now)
+          && s.matchesStream(origin)
+          && s.fires(rng)) {
+        if (out == null) {
+          out = new ArrayList<>(1);
+        }
+        out.add(s.arm(describe(s, null)));
+      }
+    }
+    return out == null ? List.of() : out;
+  }
+
+  /** Decides the fault for one SSE event the fake is about to send, or null. Engine use. */
+  public synchronized MessageFault decideSseEvent(Request origin, String event, String data) {
+    return decideMessage(SseRule.class, origin, new Message(true, data, false, event));
+  }
+
+  /** Decides the fault for one WebSocket message, or null. Engine use. */
+  public synchronized MessageFault decideWebSocketMessage(
+      Request origin, boolean outgoing, String text, boolean binary) {
+    return decideMessage(WebSocketRule.class, origin, new Message(outgoing, text, binary, null));
+  }
+
+  private MessageFault decideMessage(Class<?> kind, Request origin, Message m) {
+    Instant now = clock.instant();
+    long delayNanos = 0;
+    boolean drop = false;
+    boolean duplicate = false;
+    StringBuilder desc = null;
+    for (Rule<?> rule : all) {
+      if (!kind.isInstance(rule)
+          || !(rule instanceof StreamRule<?> s)
+          || s.level != StreamRule.Level.MESSAGE
+          || !s.inWindow(now)
+          || !s.matchesStream(origin)
+          || !s.match.matches(m)
+          || !s.fires(rng)) {
+        continue;
+      }
+      String extra = null;
+      Delay d = s.delayAction();
+      if (d != null) {
+        Duration sampled = d.sample(rng);
+        delayNanos += sampled.toNanos();
+        if (d.isRandom()) {
+          extra = "delay " + Delay.format(sampled);
+        }
+      }
+      desc = append(desc, describe(s, extra));
+      if (s.dropAction() || s.duplicateAction()) {
+        drop = s.dropAction();
+        duplicate = s.duplicateAction() && !drop;
+        break;
+      }
+    }
+    return desc == null
+        ? null
+        : new MessageFault(drop, duplicate, Duration.ofNanos(delayNanos), desc.toString());
+  }
+
+  private String describe(Rule<?> r, String extra) {
+    StringBuilder sb = new StringBuilder(r.toString());
+    if (extra != null) {
+      sb.append(": ").append(extra);
+    }
+    return sb.append(" (match ").append(r.matchedUnlocked()).append(", seed ").append(seed)
+        .append(')').toString();
+  }
+
+  private static StringBuilder append(StringBuilder sb, String s) {
+    if (sb == null) {
+      return new StringBuilder(s);
+    }
+    return sb.append("; ").append(s);
+  }
+}

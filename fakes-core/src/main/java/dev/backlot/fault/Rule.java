@@ -1,0 +1,230 @@
+package dev.backlot.fault;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * One fault rule of a {@link FaultPlan}: what it matches, when it fires, and what it does. The
+ * match and "when" parts come first and the action last, so a rule reads as a sentence:
+ *
+ * <pre>{@code
+ * fake.faults().on("POST", "/prompt").next(2).status(503);
+ * fake.faults().onAny().probability(0.1).reset();
+ * fake.faults().onWebSocket("/ws").outgoing("progress").every(3).drop();
+ * }</pre>
+ *
+ * <p>"When" conditions combine, and count what the action acts on: requests for HTTP actions,
+ * messages for message actions (drop, delay, duplicate), connections or streams for
+ * {@code closeAfter}, {@code cutAfter} and {@code refuse}. A rule is installed by its first
+ * action; match and "when" methods must come before it.
+ *
+ * @param <R> the rule's own type, for fluent chaining
+ */
+public abstract class Rule<R extends Rule<R>> {
+
+  final FaultPlan plan;
+  private int number;
+  private boolean installed;
+
+  private int skip;
+  private int limit = -1;
+  private int every;
+  private double probability = 1.0;
+  private Instant from;
+  private Instant to;
+  private final StringBuilder when = new StringBuilder();
+
+  // Guarded by the plan.
+  private long matched;
+  private long fired;
+
+  Rule(FaultPlan plan) {
+    this.plan = plan;
+  }
+
+  @SuppressWarnings("unchecked")
+  final R self() {
+    return (R) this;
+  }
+
+  // ------------------------------------------------------------------ when
+
+  /** Fires every time it matches (the default). */
+  public R always() {
+    beforeAction("always()");
+    return self();
+  }
+
+  /** Fires on the next {@code n} matches only (with other conditions: at most {@code n} times). */
+  public R next(int n) {
+    beforeAction("next(" + n + ")");
+    if (n < 1) {
+      throw new IllegalArgumentException("next(n) needs n >= 1: " + n);
+    }
+    limit = n;
+    when.append(", next(").append(n).append(')');
+    return self();
+  }
+
+  /** Fires on the {@code n}th match only (1 = the first). */
+  public R nth(int n) {
+    beforeAction("nth(" + n + ")");
+    if (n < 1) {
+      throw new IllegalArgumentException("nth(n) is 1-based: " + n);
+    }
+    skip = n - 1;
+    limit = 1;
+    when.append(", nth(").append(n).append(')');
+    return self();
+  }
+
+  /** Fires on every {@code k}th match: the k-th, 2k-th, ... */
+  public R every(int k) {
+    beforeAction("every(" + k + ")");
+    if (k < 1) {
+      throw new IllegalArgumentException("every(k) needs k >= 1: " + k);
+    }
+    every = k;
+    when.append(", every(").append(k).append(')');
+    return self();
+  }
+
+  /** Lets the first {@code n} matches through, then fires. */
+  public R after(int n) {
+    beforeAction("after(" + n + ")");
+    if (n < 0) {
+      throw new IllegalArgumentException("after(n) needs n >= 0: " + n);
+    }
+    skip = n;
+    when.append(", after(").append(n).append(')');
+    return self();
+  }
+
+  /** Fires on each match with probability {@code p}, drawn from the plan's seeded generator. */
+  public R probability(double p) {
+    beforeAction("probability(" + p + ")");
+    if (!(p >= 0 && p <= 1)) {
+      throw new IllegalArgumentException("a probability is between 0 and 1: " + p);
+    }
+    probability = p;
+    when.append(", probability(").append(p).append(')');
+    return self();
+  }
+
+  /** Fires only for traffic arriving in {@code [from, to)} on the fake's clock. */
+  public R between(Instant from, Instant to) {
+    beforeAction("between(...)");
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    if (!from.isBefore(to)) {
+      throw new IllegalArgumentException("between(from, to) needs from < to");
+    }
+    this.from = from;
+    this.to = to;
+    when.append(", between(").append(from).append(", ").append(to).append(')');
+    return self();
+  }
+
+  // ------------------------------------------------------------------ inspection
+
+  /** How many times this rule acted. */
+  public long fired() {
+    synchronized (plan) {
+      return fired;
+    }
+  }
+
+  /** How many requests, messages or streams matched it (whether or not it then fired). */
+  public long matched() {
+    synchronized (plan) {
+      return matched;
+    }
+  }
+
+  final long matchedUnlocked() {
+    return matched;
+  }
+
+  /** Takes the rule out of its plan. */
+  public void remove() {
+    plan.remove(this);
+  }
+
+  /** {@code #2 POST /prompt, next(2) -> status 503}. */
+  @Override
+  public String toString() {
+    synchronized (plan) {
+      return "#" + number + " " + matchText() + when + " -> " + actionText();
+    }
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  abstract String matchText();
+
+  abstract String actionText();
+
+  /** What the rule counts, for diagnostics: "requests", "messages", "connections". */
+  abstract String unit();
+
+  /** Match, "when" and trigger methods must precede the action that installs the rule. */
+  final void beforeAction(String what) {
+    synchronized (plan) {
+      if (installed) {
+        throw new IllegalStateException(
+            what + " must come before the rule's action: " + this
+                + " (write e.g. faults().on(...).next(2).status(503))");
+      }
+    }
+  }
+
+  /** Called by every action method: installs the rule on the first one. */
+  final void installed() {
+    synchronized (plan) {
+      if (!installed) {
+        installed = true;
+        number = plan.install(this);
+      }
+    }
+  }
+
+  final boolean isInstalled() {
+    synchronized (plan) {
+      return installed;
+    }
+  }
+
+  final int number() {
+    return number;
+  }
+
+  /** Whether the time window admits {@code at}; traffic outside it does not count as a match. */
+  final boolean inWindow(Instant at) {
+    return from == null || (!at.isBefore(from) && at.isBefore(to));
+  }
+
+  /** Under the plan's lock, after a match: counts it and decides whether the rule fires. */
+  final boolean fires(Random rng) {
+    long index = ++matched;
+    if (index <= skip) {
+      return false;
+    }
+    if (every > 0 && (index - skip) % every != 0) {
+      return false;
+    }
+    if (limit >= 0 && fired >= limit) {
+      return false;
+    }
+    if (probability < 1.0 && !(rng.nextDouble() < probability)) {
+      return false;
+    }
+    fired++;
+    return true;
+  }
+
+  final void resetCounters() {
+    matched = 0;
+    fired = 0;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.backlot.fault;
+
+/**
+ * A fault on the Server-Sent Events a fake streams: cut the stream after some events, or drop,
+ * delay or duplicate events of a type.
+ *
+ * <pre>{@code
+ * faults.onSse("POST", "/v1/chat/completions").next(1).cutAfter(3); // first stream breaks after 3 events
+ * faults.onSse("GET", "/queue/data").event("progress").drop();       // no progress events
+ * faults.onSse("GET", "/events").nth(2).delay(Duration.ofSeconds(1)); // the 2nd event is late
+ * }</pre>
+ *
+ * <p>An event's type is its {@code event:} name, or, for JSON data, its {@code "type"} field.
+ * For {@link #cutAfter}, "when" conditions count streams; for the message actions, events.
+ */
+public final class SseRule extends StreamRule<SseRule> {
+
+  SseRule(FaultPlan plan, String method, String path) {
+    super(plan, method, path);
+    match.outgoing = Boolean.TRUE;
+  }
+
+  /** Only events of this type: the {@code event:} name, or the {@code "type"} of JSON data. */
+  public SseRule event(String type) {
+    beforeAction("event(" + type + ")");
+    match.type = type;
+    match.text.append(" event \"").append(type).append('"');
+    return this;
+  }
+
+  /**
+   * Cuts the stream once {@code n} (matching) events were sent: the connection closes without the
+   * end of the chunked body, so the client sees a broken stream, not a normal end.
+   */
+  public SseRule cutAfter(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("cutAfter(n) needs n >= 0: " + n);
+    }
+    synchronized (plan) {
+      level(Level.STREAM);
+      after = n;
+      installed();
+    }
+    return this;
+  }
+
+  @Override
+  StreamTrigger arm(String description) {
+    return level == Level.STREAM ? new StreamTrigger(match, after, 0, "", description) : null;
+  }
+
+  @Override
+  String kindText() {
+    return "SSE " + (method == null ? "ANY" : method);
+  }
+
+  @Override
+  String streamActionText() {
+    return level == Level.STREAM ? "cut after " + after + " events" : null;
+  }
+}
