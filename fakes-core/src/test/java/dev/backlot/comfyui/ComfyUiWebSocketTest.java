@@ -165,30 +165,73 @@ class ComfyUiWebSocketTest {
   }
 
   /**
-   * A server-side close mid-prompt, then the client reconnects with its clientId and finishes.
-   * The close comes from the fake's test hook ({@link ComfyUiFake#webSocket}) until the fault
-   * engine is merged; it then moves to {@code faults().onWebSocket("/ws")...closeAfter(...)}.
+   * The fault engine closes the client's socket with 1011 after the second {@code progress} of a
+   * prompt; the client reconnects with its clientId, is told the node executing, and gets the rest
+   * of the prompt's messages; history is complete.
    */
   @Test
-  void serverClosesTheSocketMidPromptAndTheClientReconnects() throws Exception {
+  void webSocketCloseFaultMidPromptAndTheClientReconnects() throws Exception {
     start(ComfyUiFake.builder());
+    comfy.faults().onWebSocket("/ws").next(1).outgoing("progress").closeAfter(2, 1011, "internal error");
     WsClient ws = connect("c");
     ws.next();
     http.queueOk(Workflows.small(1, 4), "c", "p");
     clock.advance(Duration.ofMillis(20)); // two of four steps
-    ws.until(f -> "progress".equals(f.type()) && f.data().get("value").asInt() == 2);
-
-    comfy.webSocket("c").orElseThrow().close(1011, "internal error");
     assertThat(ws.closed.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(ws.closeCode).isEqualTo(1011);
+    assertThat(ComfyUiConformanceTest.summary(new ArrayList<>(ws.all)))
+        .containsSubsequence("executing:3", "progress:1/4", "progress:2/4")
+        .doesNotContain("progress:3/4");
 
-    WsClient back = connect("c");
+    WsClient back = connect("c"); // a second connection: the rule was for the first only
     assertThat(back.next().data().get("sid").asText()).isEqualTo("c");
-    assertThat(back.next().data().get("node").asText()).isEqualTo("3");
+    assertThat(back.next().json()).isEqualTo(Json.parse("{\"type\": \"executing\", \"data\": {\"node\": \"3\"}}"));
     clock.advance(Duration.ofMillis(20));
     List<Frame> rest = back.untilDone("p");
     assertThat(ComfyUiConformanceTest.summary(rest)).containsSubsequence("progress:3/4",
-        "progress:4/4", "executed:9", "execution_success", "executing:null");
+        "progress:4/4", "executing:8", "executing:9", "executed:9", "execution_success",
+        "executing:null");
     assertThat(comfy.history("p").orElseThrow().at("/status/status_str").asText()).isEqualTo("success");
+    comfy.faults().assertAllFired();
+    assertThat(comfy.journal().entries().stream().filter(e -> e.fault() != null).count()).isPositive();
+  }
+
+  /** The same without the fault engine: a test can cut a client's socket itself. */
+  @Test
+  void theTestCanCloseAClientsSocketItself() throws Exception {
+    start(ComfyUiFake.builder());
+    WsClient ws = connect("c");
+    ws.next();
+    comfy.webSocket("c").orElseThrow().close(1001, "going away");
+    assertThat(ws.closed.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ws.closeCode).isEqualTo(1001);
+    assertThat(comfy.webSocket("c")).isEmpty();
+  }
+
+  @Test
+  void droppedProgressMessagesDoNotStopThePrompt() throws Exception {
+    start(ComfyUiFake.builder());
+    comfy.faults().onWebSocket("/ws").outgoing("progress").drop();
+    WsClient ws = connect("c");
+    ws.next();
+    http.queueOk(Workflows.small(1, 4), "c", "p");
+    clock.advance(Duration.ofMillis(100));
+    List<Frame> frames = ws.untilDone("p");
+    assertThat(WsClient.types(frames)).doesNotContain("progress").contains("progress_state", "executed");
+  }
+
+  @Test
+  void a503OnPostPromptIsRetriedAndTheRetryIsQueuedOnce() throws Exception {
+    start(ComfyUiFake.builder());
+    comfy.faults().on("POST", "/prompt").next(1).status(503);
+    WsClient ws = connect("c");
+    ws.next();
+    assertThat(http.queue(Workflows.small(1, 2), "c", "p").statusCode()).isEqualTo(503);
+    assertThat(comfy.jobs().submittedCount()).isZero(); // the fault answered, not ComfyUI
+    JsonNode retry = http.queueOk(Workflows.small(1, 2), "c", "p");
+    assertThat(retry.get("number").asLong()).isZero();
+    clock.advance(Duration.ofMillis(100));
+    ws.untilDone("p");
+    assertThat(http.getJson("/history").size()).isEqualTo(1);
   }
 }
