@@ -852,8 +852,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
         ObjectNode d = Json.object();
         d.set("status", Executor.statusInfo(executor.queueRemaining()));
         d.put("sid", sid);
-        session.sendText(Sockets.format("status", d)); // first, before any broadcast reaches it
-        sockets.open(sid, session);
+        sockets.open(sid, session, Sockets.format("status", d));
         executor.connected(sid);
       }
 

@@ -31,10 +31,17 @@ final class Sockets {
   private final Map<String, Client> bySid = new ConcurrentHashMap<>();
   private final Map<WebSocketSession, Client> bySession = new ConcurrentHashMap<>();
 
-  Client open(String sid, WebSocketSession session) {
+  /**
+   * Registers a socket under {@code sid} and sends it {@code hello}: registered before the hello
+   * goes out (a client that read it can be found), and no other message gets in before it.
+   */
+  Client open(String sid, WebSocketSession session, String hello) {
     Client c = new Client(sid, session);
-    bySid.put(sid, c);
-    bySession.put(session, c);
+    synchronized (c) {
+      bySid.put(sid, c);
+      bySession.put(session, c);
+      session.sendText(hello);
+    }
     return c;
   }
 
@@ -72,12 +79,16 @@ final class Sockets {
     String text = format(type, data);
     if (sid == null) {
       for (Client c : bySid.values()) {
-        c.session.sendText(text);
+        synchronized (c) {
+          c.session.sendText(text);
+        }
       }
     } else {
       Client c = bySid.get(sid);
       if (c != null) {
-        c.session.sendText(text);
+        synchronized (c) {
+          c.session.sendText(text);
+        }
       }
     }
   }
@@ -85,12 +96,16 @@ final class Sockets {
   void sendBinary(String sid, byte[] frame) {
     if (sid == null) {
       for (Client c : bySid.values()) {
-        c.session.sendBinary(frame);
+        synchronized (c) {
+          c.session.sendBinary(frame);
+        }
       }
     } else {
       Client c = bySid.get(sid);
       if (c != null) {
-        c.session.sendBinary(frame);
+        synchronized (c) {
+          c.session.sendBinary(frame);
+        }
       }
     }
   }
