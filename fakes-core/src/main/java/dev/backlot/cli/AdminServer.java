@@ -26,6 +26,9 @@ import java.util.Map;
  * GET    /fakes/{name}/journal       the journal as JSON (?limit=N: the newest N)
  * POST   /fakes/{name}/stubs         add a stub: {"method","path","status","json"|"body",...}
  * DELETE /fakes/{name}/stubs         remove every stub added so far
+ * GET    /fakes/{name}/faults        the seed and each rule with how often it matched and fired
+ * POST   /fakes/{name}/faults        add a rule (see {@link dev.backlot.fault.FaultConfig})
+ * DELETE /fakes/{name}/faults        clear every rule
  * POST   /clock/advance              {"millis": N}: move the shared manual clock
  * </pre>
  */
@@ -75,6 +78,29 @@ final class AdminServer extends FakeServer<AdminServer> {
         })
         .delete("/fakes/{name}/stubs", req -> {
           fake(req).stubs().forEach(s -> s.remove());
+          return Response.status(204);
+        })
+        .get("/fakes/{name}/faults", req -> {
+          var plan = fake(req).faults();
+          ObjectNode out = Json.object();
+          out.put("seed", plan.seed());
+          ArrayNode rules = out.putArray("rules");
+          for (var rule : plan.rules()) {
+            rules.addObject().put("rule", rule.toString()).put("matched", rule.matched()).put("fired", rule.fired());
+          }
+          return Response.json(200, out);
+        })
+        .post("/fakes/{name}/faults", req -> {
+          JsonNode body = req.json();
+          try {
+            var rule = dev.backlot.fault.FaultConfig.apply(fake(req).faults(), body);
+            return Response.json(201, Map.of("rule", rule.toString()));
+          } catch (IllegalArgumentException | IllegalStateException e) {
+            throw HttpError.badRequest(e.getMessage());
+          }
+        })
+        .delete("/fakes/{name}/faults", req -> {
+          fake(req).faults().clear();
           return Response.status(204);
         })
         .post("/clock/advance", this::advance);

@@ -168,6 +168,10 @@ public final class Launcher {
       if (o.ports.containsKey(name)) {
         b.port(o.ports.get(name));
       }
+      Long seed = o.seed != null ? o.seed : config.has("seed") ? config.get("seed").asLong() : null;
+      if (seed != null) {
+        b.seed(seed);
+      }
       fakes.put(name, b.build());
     }
     FakeSet set = FakeSet.of(new ArrayList<>(fakes.values())).start();

@@ -912,6 +912,18 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
       switch (key) {
         case "port" -> port(intValue(key, value));
         case "maxBodyBytes" -> maxBodyBytes(longValue(key, value));
+        case "seed" -> seed(longValue(key, value));
+        case "faults" -> {
+          if (!value.isArray()) {
+            throw new IllegalArgumentException("'faults' must be a list of rules");
+          }
+          for (JsonNode rule : value) {
+            // checked now, on a scratch plan, so a bad rule fails at startup, not at reset
+            dev.backlot.fault.FaultConfig.apply(
+                new dev.backlot.fault.FaultPlan(0, Clock.system(), new Journal(1, 0), () -> ErrorShape.DEFAULT), rule);
+            setup(f -> dev.backlot.fault.FaultConfig.apply(f.faults(), rule));
+          }
+        }
         case "behindLink" -> {
           if (!value.isBoolean()) {
             throw new IllegalArgumentException("'behindLink' must be true or false");

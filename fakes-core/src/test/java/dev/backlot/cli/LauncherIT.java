@@ -73,6 +73,12 @@ class LauncherIT {
     assertThat(call("POST", admin + "/fakes/http/stubs", "{\"path\":\"/hello\",\"json\":{\"hi\":1}}").statusCode()).isEqualTo(201);
     assertThat(call("GET", http + "/hello", null).body()).isEqualTo("{\"hi\":1}");
     assertThat(Json.parse(call("GET", admin + "/fakes/http/journal", null).body())).hasSize(1);
+    assertThat(urls.fieldNames()).toIterable().contains("http", "openai", "admin");
+    assertThat(call("POST", admin + "/fakes/http/faults",
+        "{\"path\":\"/hello\",\"when\":{\"next\":1},\"action\":\"status\",\"status\":503}").statusCode())
+        .isEqualTo(201);
+    assertThat(call("GET", http + "/hello", null).statusCode()).isEqualTo(503);
+    assertThat(Json.parse(call("GET", admin + "/fakes/http/faults", null).body()).get("seed").asLong()).isEqualTo(7);
     assertThat(call("POST", admin + "/fakes/http/reset", "").statusCode()).isEqualTo(204);
     assertThat(Json.parse(call("GET", admin + "/fakes/http/journal", null).body())).isEmpty();
 

@@ -89,6 +89,42 @@ class LauncherTest {
   }
 
   @Test
+  void faultsComeFromConfigAndAdminWithTheSeedFromTheCommandLine() throws Exception {
+    Path config = dir.resolve("faults.json");
+    Files.writeString(config, """
+        {"fakes": {"http": {
+           "stubs": [{"path": "/x", "body": "ok"}],
+           "faults": [{"path": "/x", "when": {"next": 1}, "action": "status", "status": 503}]}}}
+        """);
+    try (Launcher.Running r = start("--config", config.toString(), "--seed", "7")) {
+      String http = r.endpoints().get("http");
+      String admin = r.endpoints().get("admin");
+      assertThat(call("GET", http + "/x", null).statusCode()).isEqualTo(503);
+      assertThat(call("GET", http + "/x", null).body()).isEqualTo("ok");
+
+      JsonNode faults = Json.parse(call("GET", admin + "/fakes/http/faults", null).body());
+      assertThat(faults.get("seed").asLong()).isEqualTo(7);
+      assertThat(faults.at("/rules/0/fired").asInt()).isEqualTo(1);
+
+      HttpResponse<String> added = call("POST", admin + "/fakes/http/faults",
+          "{\"path\":\"/x\",\"action\":\"rateLimit\",\"retryAfterMillis\":1500}");
+      assertThat(added.statusCode()).isEqualTo(201);
+      HttpResponse<String> limited = call("GET", http + "/x", null);
+      assertThat(limited.statusCode()).isEqualTo(429);
+      assertThat(limited.headers().firstValue("Retry-After-Ms")).hasValue("1500");
+
+      assertThat(call("POST", admin + "/fakes/http/faults", "{\"path\":\"/x\",\"action\":\"explode\"}").body())
+          .contains("unknown action 'explode'");
+      assertThat(call("DELETE", admin + "/fakes/http/faults", null).statusCode()).isEqualTo(204);
+      assertThat(call("GET", http + "/x", null).body()).isEqualTo("ok");
+
+      // reset returns to the config's initial rules
+      call("POST", admin + "/fakes/http/reset", "");
+      assertThat(call("GET", http + "/x", null).statusCode()).isEqualTo(503);
+    }
+  }
+
+  @Test
   void adminRejectsBadInputClearly() throws Exception {
     try (Launcher.Running r = start()) {
       String admin = r.endpoints().get("admin");
@@ -153,6 +189,9 @@ class LauncherTest {
     Path badStub = dir.resolve("s.json");
     Files.writeString(badStub, "{\"fakes\": {\"http\": {\"stubs\": [{\"path\": \"/x\", \"status\": 999}]}}}");
     assertUsage("status must be 100-599", "--config", badStub.toString());
+    Path badFault = dir.resolve("f.json");
+    Files.writeString(badFault, "{\"fakes\": {\"http\": {\"faults\": [{\"path\": \"/x\", \"action\": \"status\"}]}}}");
+    assertUsage("config for http: 'status' must be 100-599", "--config", badFault.toString());
   }
 
   private void assertUsage(String message, String... args) {
