@@ -25,6 +25,11 @@
  * (types 1 and 4); SaveImage naming and counters; uploads with ComfyUI's name-clash rule; {@code
  * /view} path rules; JSON formatted as Python's {@code json.dumps}.
  *
+ * <p>Faults ({@code comfy.faults()}) act on this traffic like on any fake's, e.g. {@code
+ * faults().onWebSocket("/ws").outgoing("progress").closeAfter(2, 1011, "")} or {@code
+ * faults().on("POST", "/prompt").next(1).status(503)}. Validation and the execution order were
+ * cross-checked against ComfyUI's own Python code ({@code src/test/comfyui-crosscheck}).
+ *
  * <p>Known differences: {@code preview=webp} on {@code /view} answers a JPEG (the JDK has no WebP
  * encoder); {@code /view} ignores Range; {@code /upload/mask}, {@code /userdata}, {@code
  * /internal} and the model manager routes are not served (404); a replaced WebSocket (same {@code
