@@ -1,5 +1,6 @@
 package dev.backlot.cli;
 
+import dev.backlot.comfyui.ComfyUiFake;
 import dev.backlot.engine.FakeServer;
 import dev.backlot.gcs.GcsFake;
 import dev.backlot.http.HttpFake;
@@ -18,6 +19,7 @@ final class FakeCatalog {
   static {
     BUILDERS.put("http", HttpFake::builder);
     BUILDERS.put("openai", OpenAiFake::builder);
+    BUILDERS.put("comfyui", ComfyUiFake::builder);
     BUILDERS.put("gcs", GcsFake::builder);
   }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Runs the asynchronous work of a fake (ComfyUI prompts, Gradio queue events, Runway tasks, Veo
@@ -79,6 +81,8 @@ public final class JobEngine implements AutoCloseable {
   private final JobWorker worker;
   private final Duration defaultDuration;
   private final int defaultSteps;
+  private final ToIntFunction<Object> defaultStepsOf;
+  private final Comparator<Object> queueOrder;
   private final JobState interruptedState;
   private final String interruptMessage;
   private final Supplier<String> ids;
@@ -105,6 +109,8 @@ public final class JobEngine implements AutoCloseable {
     this.worker = b.worker;
     this.defaultDuration = b.defaultDuration;
     this.defaultSteps = b.defaultSteps;
+    this.defaultStepsOf = b.defaultStepsOf;
+    this.queueOrder = b.queueOrder;
     this.interruptedState = b.interruptedState;
     this.interruptMessage = b.interruptMessage;
     this.ids = b.ids;
@@ -144,7 +150,8 @@ public final class JobEngine implements AutoCloseable {
       if (jobs.containsKey(jobId)) {
         throw new IllegalArgumentException("a job with id " + jobId + " already exists");
       }
-      JobScripts.Draft d = scripts.bindLocked(jobId, input, defaultDuration, defaultSteps);
+      int steps = defaultStepsOf == null ? defaultSteps : Math.max(0, defaultStepsOf.applyAsInt(input));
+      JobScripts.Draft d = scripts.bindLocked(jobId, input, defaultDuration, steps);
       Rec rec = new Rec(jobId, ++submitted, input, d.build(), d.stallRule, epoch);
       Instant now = clock.instant();
       rec.history.add(new StateChange(JobState.QUEUED, now));
@@ -198,7 +205,7 @@ public final class JobEngine implements AutoCloseable {
   /** Snapshots of the QUEUED jobs in the order they will start (ComfyUI's {@code queue_pending}). */
   public List<Job> queue() {
     synchronized (lock) {
-      return snapshotsLocked(queue);
+      return snapshotsLocked(queueOrder == null ? queue : inRunOrderLocked());
     }
   }
 
@@ -613,6 +620,14 @@ public final class JobEngine implements AutoCloseable {
     return true;
   }
 
+  /** The QUEUED jobs in the order they will start under the builder's {@code queueOrder}. */
+  private List<Rec> inRunOrderLocked() {
+    List<Rec> order = new ArrayList<>(queue);
+    // List.sort is stable, so equal jobs keep their FIFO order.
+    order.sort((a, b) -> queueOrder.compare(a.input, b.input));
+    return order;
+  }
+
   private String nextIdLocked() {
     while (true) {
       String id = ids != null ? ids.get() : "job-" + (++idCounter);
@@ -746,7 +761,7 @@ public final class JobEngine implements AutoCloseable {
       }
       dispatchTask = null;
       while (running.size() < maxRunning && !queue.isEmpty()) {
-        Rec rec = queue.iterator().next();
+        Rec rec = queueOrder == null ? queue.iterator().next() : inRunOrderLocked().get(0);
         if (!transitionLocked(rec, JobState.RUNNING, "dispatch")) {
           break; // cannot happen: queue holds only QUEUED jobs (checked by the invariants)
         }
@@ -1007,6 +1022,8 @@ public final class JobEngine implements AutoCloseable {
     private JobWorker worker = job -> null;
     private Duration defaultDuration = DEFAULT_DURATION;
     private int defaultSteps = DEFAULT_STEPS;
+    private ToIntFunction<Object> defaultStepsOf;
+    private Comparator<Object> queueOrder;
     private JobState interruptedState = JobState.CANCELLED;
     private String interruptMessage = "Interrupted";
     private Supplier<String> ids;
@@ -1049,6 +1066,31 @@ public final class JobEngine implements AutoCloseable {
         throw new IllegalArgumentException("steps must not be negative: " + steps);
       }
       this.defaultSteps = steps;
+      return this;
+    }
+
+    /**
+     * How many progress steps an unscripted job reports, from its input (a ComfyUI prompt's
+     * sampler steps, say); rules in {@link JobEngine#script()} still override it. Replaces {@link
+     * #defaultSteps(int)}; a negative answer counts as 0.
+     *
+     * <pre>{@code
+     * JobEngine.builder().defaultSteps(input -> ((Prompt) input).samplerSteps());
+     * }</pre>
+     */
+    public Builder defaultSteps(ToIntFunction<Object> stepsOfInput) {
+      this.defaultStepsOf = Objects.requireNonNull(stepsOfInput, "stepsOfInput");
+      return this;
+    }
+
+    /**
+     * The order in which QUEUED jobs start, comparing their inputs (ComfyUI runs its queue by the
+     * prompt's {@code number}, so a prompt queued with {@code front: true} jumps ahead). Jobs that
+     * compare equal keep FIFO order. Default: FIFO. {@link JobEngine#queue()} lists jobs in this
+     * order.
+     */
+    public Builder queueOrder(Comparator<Object> byInput) {
+      this.queueOrder = Objects.requireNonNull(byInput, "byInput");
       return this;
     }
 
