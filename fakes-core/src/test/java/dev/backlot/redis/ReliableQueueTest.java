@@ -23,7 +23,8 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.Transaction;
 import redis.clients.jedis.args.ListDirection;
-import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The reliable-queue pattern on BLMOVE: producers push job IDs; each consumer moves a job into its
@@ -151,7 +152,12 @@ class ReliableQueueTest {
     while (true) {
       try (Jedis j = pool.getResource()) {
         return work.apply(j);
-      } catch (JedisConnectionException e) {
+      } catch (JedisException e) {
+        // a lost connection, or the pool failing to validate a new one while the server restarts;
+        // an error reply (JedisDataException) would be a real failure
+        if (e instanceof JedisDataException) {
+          throw e;
+        }
         reconnects.incrementAndGet();
         if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
           throw e;
