@@ -3,6 +3,7 @@ package dev.backlot.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.backlot.Fake;
 import dev.backlot.engine.Clock;
 import dev.backlot.engine.FakeServer;
 import dev.backlot.engine.HttpError;
@@ -34,17 +35,17 @@ import java.util.Map;
  */
 final class AdminServer extends FakeServer<AdminServer> {
 
-  private final Map<String, FakeServer<?>> fakes;
+  private final Map<String, Fake> fakes;
 
-  AdminServer(Builder b, Map<String, FakeServer<?>> fakes) {
+  AdminServer(Builder b, Map<String, Fake> fakes) {
     super("admin", b);
     this.fakes = fakes;
   }
 
   static final class Builder extends FakeServer.Builder<Builder, AdminServer> {
-    private Map<String, FakeServer<?>> fakes = Map.of();
+    private Map<String, Fake> fakes = Map.of();
 
-    Builder fakes(Map<String, FakeServer<?>> fakes) {
+    Builder fakes(Map<String, Fake> fakes) {
       this.fakes = fakes;
       return this;
     }
@@ -70,14 +71,14 @@ final class AdminServer extends FakeServer<AdminServer> {
         .post("/fakes/{name}/stubs", req -> {
           JsonNode body = req.json();
           try {
-            StubConfig.apply(fake(req), body);
+            StubConfig.apply(server(req), body);
           } catch (IllegalArgumentException e) {
             throw HttpError.badRequest(e.getMessage());
           }
           return Response.status(201);
         })
         .delete("/fakes/{name}/stubs", req -> {
-          fake(req).stubs().forEach(s -> s.remove());
+          server(req).stubs().forEach(s -> s.remove());
           return Response.status(204);
         })
         .get("/fakes/{name}/faults", req -> {
@@ -106,16 +107,24 @@ final class AdminServer extends FakeServer<AdminServer> {
         .post("/clock/advance", this::advance);
   }
 
-  private FakeServer<?> fake(Request req) {
-    FakeServer<?> f = fakes.get(req.pathParam("name"));
+  private Fake fake(Request req) {
+    Fake f = fakes.get(req.pathParam("name"));
     if (f == null) {
       throw HttpError.notFound("no fake named '" + req.pathParam("name") + "'; running: " + fakes.keySet());
     }
     return f;
   }
 
+  /** Stubs are an HTTP fake's; Redis has none. */
+  private FakeServer<?> server(Request req) {
+    if (fake(req) instanceof FakeServer<?> s) {
+      return s;
+    }
+    throw HttpError.badRequest("'" + req.pathParam("name") + "' is not an HTTP fake: it takes no stubs");
+  }
+
   private Response journal(Request req) {
-    FakeServer<?> f = fake(req);
+    Fake f = fake(req);
     int limit = req.queryInt("limit", Integer.MAX_VALUE);
     var entries = f.journal().entries();
     ArrayNode out = Json.array();
@@ -152,7 +161,7 @@ final class AdminServer extends FakeServer<AdminServer> {
   }
 
   private Response advance(Request req) {
-    Clock clock = fakes.values().stream().findFirst().map(FakeServer::clock).orElse(Clock.system());
+    Clock clock = fakes.values().stream().findFirst().map(Fake::clock).orElse(Clock.system());
     if (!(clock instanceof ManualClock manual)) {
       throw new HttpError(409, "the fakes run on the system clock; start the launcher with \"clock\": \"manual\" in its config");
     }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.backlot.FakeSet;
 import dev.backlot.engine.Clock;
-import dev.backlot.engine.FakeServer;
+import dev.backlot.Fake;
 import dev.backlot.engine.Json;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -148,7 +148,7 @@ public final class Launcher {
       }
     }
     for (String name : iterable(fakesConfig.fieldNames())) {
-      FakeCatalog.builder(name); // unknown names fail here, with the list of known ones
+      FakeCatalog.entry(name); // unknown names fail here, with the list of known ones
     }
     List<String> names = o.fakes != null ? o.fakes : new ArrayList<>(FakeCatalog.names());
     for (String p : o.ports.keySet()) {
@@ -157,22 +157,15 @@ public final class Launcher {
       }
     }
 
-    Map<String, FakeServer<?>> fakes = new LinkedHashMap<>();
+    Long seed = o.seed != null ? o.seed : config.has("seed") ? config.get("seed").asLong() : null;
+    Map<String, Fake> fakes = new LinkedHashMap<>();
     for (String name : names) {
-      FakeServer.Builder<?, ?> b = FakeCatalog.builder(name).clock(clock);
+      JsonNode settings = fakesConfig.path(name).isMissingNode() ? null : fakesConfig.get(name);
       try {
-        b.configure(fakesConfig.path(name).isMissingNode() ? null : fakesConfig.get(name));
+        fakes.put(name, FakeCatalog.entry(name).build(clock, settings, o.ports.get(name), seed));
       } catch (IllegalArgumentException e) {
         throw new UsageError("config for " + name + ": " + e.getMessage());
       }
-      if (o.ports.containsKey(name)) {
-        b.port(o.ports.get(name));
-      }
-      Long seed = o.seed != null ? o.seed : config.has("seed") ? config.get("seed").asLong() : null;
-      if (seed != null) {
-        b.seed(seed);
-      }
-      fakes.put(name, b.build());
     }
     FakeSet set = FakeSet.of(new ArrayList<>(fakes.values())).start();
     AdminServer admin;
@@ -196,8 +189,8 @@ public final class Launcher {
     return new Running(set, admin, Map.copyOf(endpoints));
   }
 
-  private static String urlOf(String name, FakeServer<?> f) {
-    return name.equals("redis") ? "redis://" + f.host() + ":" + f.port() : f.baseUri().toString();
+  private static String urlOf(String name, Fake f) {
+    return f.baseUri().toString(); // redis://127.0.0.1:PORT for Redis
   }
 
   private static Clock clockOf(JsonNode v) {
@@ -280,7 +273,7 @@ public final class Launcher {
               if (name.isEmpty()) {
                 continue;
               }
-              FakeCatalog.builder(name);
+              FakeCatalog.entry(name);
               if (!o.fakes.contains(name)) {
                 o.fakes.add(name);
               }

@@ -125,6 +125,28 @@ class LauncherTest {
   }
 
   @Test
+  void redisIsServedAsARedisUrlWithItsJournalOnAdmin() throws Exception {
+    try (Launcher.Running r = start("--fakes", "redis,http", "--seed", "3")) {
+      URI redis = URI.create(r.endpoints().get("redis"));
+      assertThat(redis.getScheme()).isEqualTo("redis");
+      try (java.net.Socket s = new java.net.Socket(redis.getHost(), redis.getPort())) {
+        s.setSoTimeout(30_000);
+        s.getOutputStream().write("*1\r\n$4\r\nPING\r\n".getBytes(StandardCharsets.US_ASCII));
+        byte[] reply = new byte[7];
+        int n = s.getInputStream().readNBytes(reply, 0, 7);
+        assertThat(new String(reply, 0, n, StandardCharsets.US_ASCII)).isEqualTo("+PONG\r\n");
+      }
+      String admin = r.endpoints().get("admin");
+      JsonNode journal = Json.parse(call("GET", admin + "/fakes/redis/journal", null).body());
+      assertThat(journal).anySatisfy(e -> assertThat(e.get("path").asText()).isEqualToIgnoringCase("PING"));
+      assertThat(Json.parse(call("GET", admin + "/fakes/redis/faults", null).body()).get("seed").asLong()).isEqualTo(3);
+      HttpResponse<String> stub = call("POST", admin + "/fakes/redis/stubs", "{\"path\":\"/x\"}");
+      assertThat(stub.statusCode()).isEqualTo(400);
+      assertThat(stub.body()).contains("not an HTTP fake");
+    }
+  }
+
+  @Test
   void adminRejectsBadInputClearly() throws Exception {
     try (Launcher.Running r = start()) {
       String admin = r.endpoints().get("admin");
@@ -192,6 +214,9 @@ class LauncherTest {
     Path badFault = dir.resolve("f.json");
     Files.writeString(badFault, "{\"fakes\": {\"http\": {\"faults\": [{\"path\": \"/x\", \"action\": \"status\"}]}}}");
     assertUsage("config for http: 'status' must be 100-599", "--config", badFault.toString());
+    Path badRedis = dir.resolve("r.json");
+    Files.writeString(badRedis, "{\"fakes\": {\"redis\": {\"colour\": 1}}}");
+    assertUsage("config for redis: unknown setting 'colour'", "--config", badRedis.toString());
   }
 
   private void assertUsage(String message, String... args) {
