@@ -253,6 +253,7 @@ class StreamingTest {
   void stopCutsWebSocketsAndTheClientSeesAnAbnormalClose() throws Exception {
     CountDownLatch open = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
+    int[] code = new int[1];
     WebSocketClient ws =
         new WebSocketClient(URI.create(fake.wsUri() + "/ws")) {
           @Override
@@ -264,7 +265,8 @@ class StreamingTest {
           public void onMessage(String message) {}
 
           @Override
-          public void onClose(int code, String reason, boolean remote) {
+          public void onClose(int c, String reason, boolean remote) {
+            code[0] = c;
             closed.countDown();
           }
 
@@ -278,7 +280,8 @@ class StreamingTest {
     fake.stop();
 
     assertThat(closed.await(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(ws.getConnection().isClosed()).isTrue();
+    assertThat(code[0]).as("no close frame: abnormal closure").isEqualTo(1006);
+    await().atMost(Duration.ofSeconds(20)).until(() -> ws.getConnection().isClosed());
   }
 
   @Test
