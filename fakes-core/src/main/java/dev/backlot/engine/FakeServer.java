@@ -82,6 +82,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
   private final Consumer<F> setup;
   private final long seed;
   private final FaultPlan faults;
+  private final Ids ids;
   private final boolean behindLink;
   private final Routes routes = new Routes();
   private final List<Stub> stubs = new CopyOnWriteArrayList<>();
@@ -111,6 +112,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     this.setup = builder.setup;
     this.seed = builder.seed;
     this.faults = new FaultPlan(seed, clock, journal, this::errorShape);
+    this.ids = new Ids(seed);
     this.behindLink = builder.behindLink;
     routes(routes);
   }
@@ -331,6 +333,7 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
     stubs.removeIf(s -> true);
     faults.clear();
     faults.seed(seed);
+    ids.restart();
     for (ServerConnection c : stalled) {
       IoUtils.safeClose(c);
     }
@@ -384,6 +387,14 @@ public abstract class FakeServer<F extends FakeServer<F>> implements Fake {
   @Override
   public FaultPlan faults() {
     return faults;
+  }
+
+  /**
+   * The source of every id this fake mints, seeded by the builder's {@linkplain Builder#seed
+   * seed} and restarted by {@link #reset()}: same seed, same ids.
+   */
+  public Ids ids() {
+    return ids;
   }
 
   /** The fake's routes (its protocol), in match order. */
