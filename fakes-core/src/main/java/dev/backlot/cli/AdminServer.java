@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlot.Fake;
 import dev.backlot.engine.Clock;
 import dev.backlot.engine.FakeServer;
+import dev.backlot.engine.Handler;
 import dev.backlot.engine.HttpError;
 import dev.backlot.engine.Json;
 import dev.backlot.engine.ManualClock;
@@ -32,43 +33,64 @@ import java.util.Map;
  * DELETE /fakes/{name}/faults        clear every rule
  * POST   /clock/advance              {"millis": N}: move the shared manual clock
  * </pre>
+ *
+ * <p>Every route passes {@link AdminGuard} first: loopback Host and Origin only, JSON bodies
+ * only, and the launcher's {@code --admin-token} when one is set.
  */
 final class AdminServer extends FakeServer<AdminServer> {
 
   private final Map<String, Fake> fakes;
+  private final AdminGuard guard;
 
-  AdminServer(Builder b, Map<String, Fake> fakes) {
+  AdminServer(Builder b) {
     super("admin", b);
-    this.fakes = fakes;
+    this.fakes = b.fakes;
+    this.guard = new AdminGuard(b.token);
   }
 
   static final class Builder extends FakeServer.Builder<Builder, AdminServer> {
     private Map<String, Fake> fakes = Map.of();
+    private String token;
 
     Builder fakes(Map<String, Fake> fakes) {
       this.fakes = fakes;
       return this;
     }
 
+    /** Requires {@code Authorization: Bearer token} on every admin request (null: none). */
+    Builder token(String token) {
+      this.token = token;
+      return this;
+    }
+
     @Override
     public AdminServer build() {
-      return new AdminServer(this, fakes);
+      return new AdminServer(this);
     }
+  }
+
+  /** Every admin route passes the {@link AdminGuard} first (read at request time: routes are
+   * declared from the super constructor, before {@code guard} is set). */
+  private Handler guarded(Handler h) {
+    return req -> {
+      guard.check(req);
+      return h.handle(req);
+    };
   }
 
   @Override
   protected void routes(Routes r) {
-    r.get("/fakes", req -> {
+    r.get("/fakes", guarded(req -> {
           ObjectNode out = Json.object();
           fakes.forEach((name, f) -> out.put(name, f.baseUri().toString()));
           return Response.json(200, out);
-        })
-        .post("/fakes/{name}/reset", req -> {
+        }))
+        .post("/fakes/{name}/reset", guarded(req -> {
           fake(req).reset();
           return Response.status(204);
-        })
-        .get("/fakes/{name}/journal", this::journal)
-        .post("/fakes/{name}/stubs", req -> {
+        }))
+        .get("/fakes/{name}/journal", guarded(this::journal))
+        .post("/fakes/{name}/stubs", guarded(req -> {
           JsonNode body = req.json();
           try {
             StubConfig.apply(server(req), body);
@@ -76,12 +98,12 @@ final class AdminServer extends FakeServer<AdminServer> {
             throw HttpError.badRequest(e.getMessage());
           }
           return Response.status(201);
-        })
-        .delete("/fakes/{name}/stubs", req -> {
+        }))
+        .delete("/fakes/{name}/stubs", guarded(req -> {
           server(req).stubs().forEach(s -> s.remove());
           return Response.status(204);
-        })
-        .get("/fakes/{name}/faults", req -> {
+        }))
+        .get("/fakes/{name}/faults", guarded(req -> {
           var plan = fake(req).faults();
           ObjectNode out = Json.object();
           out.put("seed", plan.seed());
@@ -90,8 +112,8 @@ final class AdminServer extends FakeServer<AdminServer> {
             rules.addObject().put("rule", rule.toString()).put("matched", rule.matched()).put("fired", rule.fired());
           }
           return Response.json(200, out);
-        })
-        .post("/fakes/{name}/faults", req -> {
+        }))
+        .post("/fakes/{name}/faults", guarded(req -> {
           JsonNode body = req.json();
           try {
             var rule = dev.backlot.fault.FaultConfig.apply(fake(req).faults(), body);
@@ -99,12 +121,12 @@ final class AdminServer extends FakeServer<AdminServer> {
           } catch (IllegalArgumentException | IllegalStateException e) {
             throw HttpError.badRequest(e.getMessage());
           }
-        })
-        .delete("/fakes/{name}/faults", req -> {
+        }))
+        .delete("/fakes/{name}/faults", guarded(req -> {
           fake(req).faults().clear();
           return Response.status(204);
-        })
-        .post("/clock/advance", this::advance);
+        }))
+        .post("/clock/advance", guarded(this::advance));
   }
 
   private Fake fake(Request req) {
@@ -126,6 +148,9 @@ final class AdminServer extends FakeServer<AdminServer> {
   private Response journal(Request req) {
     Fake f = fake(req);
     int limit = req.queryInt("limit", Integer.MAX_VALUE);
+    if (limit < 0) {
+      throw HttpError.badRequest("'limit' must be 0 or more, not " + limit);
+    }
     var entries = f.journal().entries();
     ArrayNode out = Json.array();
     for (Entry e : entries.subList(Math.max(0, entries.size() - limit), entries.size())) {

@@ -42,7 +42,8 @@ final class FakeCatalog {
   static Entry entry(String name) {
     Entry e = ENTRIES.get(name);
     if (e == null) {
-      throw new UsageError("unknown fake '" + name + "' (available: " + String.join(",", names()) + ")");
+      throw new UsageError("unknown fake '" + name + "'" + Hints.didYouMean(name, names())
+          + " (available: " + String.join(",", names()) + ")");
     }
     return e;
   }

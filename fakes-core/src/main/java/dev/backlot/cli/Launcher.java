@@ -52,7 +52,41 @@ public final class Launcher {
 
   static final String USAGE =
       "usage: backlot [--fakes a,b] [--port name=PORT]... [--seed N] [--config FILE]"
-          + " [--endpoints-file FILE] [--admin-port PORT]";
+          + " [--endpoints-file FILE] [--admin-port PORT] [--admin-token TOKEN] [--help]";
+
+  static final List<String> OPTIONS = List.of(
+      "--fakes", "--port", "--seed", "--config", "--endpoints-file", "--admin-port", "--admin-token",
+      "--help");
+
+  /** What {@code --help} prints. */
+  static String help() {
+    return USAGE + "\n\n"
+        + "Starts fakes of real backends on loopback ports and prints, once all serve, a line\n"
+        + "'Backlot ready' and a JSON map of name -> base URL (plus 'admin', the control API).\n\n"
+        + "Options:\n"
+        + "  --fakes a,b           which fakes to start (default: all): " + String.join(", ", FakeCatalog.names()) + "\n"
+        + "  --port name=PORT      a fixed port for one fake (repeatable; default: a random free port)\n"
+        + "  --seed N              seed of every fake's faults and ids: same seed, same run\n"
+        + "  --config FILE         initial state, stubs and faults (JSON or YAML), see below\n"
+        + "  --endpoints-file FILE also write the endpoints JSON to FILE (atomically)\n"
+        + "  --admin-port PORT     the control API's port (default: random)\n"
+        + "  --admin-token TOKEN   require 'Authorization: Bearer TOKEN' on the control API\n"
+        + "  --help                this text\n\n"
+        + "Config example (YAML; the same keys in JSON):\n"
+        + "  clock: manual            # or system; advance with POST /clock/advance {\"millis\": N}\n"
+        + "  seed: 42\n"
+        + "  fakes:\n"
+        + "    http:\n"
+        + "      port: 9000\n"
+        + "      stubs:\n"
+        + "        - {method: GET, path: /health, status: 200, json: {ok: true}}\n"
+        + "      faults:\n"
+        + "        - {method: GET, path: /health, when: {next: 2}, action: status, status: 503}\n\n"
+        + "Control API (admin): GET /fakes, POST /fakes/{name}/reset, GET /fakes/{name}/journal,\n"
+        + "POST|DELETE /fakes/{name}/stubs, GET|POST|DELETE /fakes/{name}/faults, POST /clock/advance.\n"
+        + "It answers loopback Host and Origin only and takes JSON bodies only.\n\n"
+        + "Stop with SIGTERM (or Ctrl-C in a terminal): exit 0. Bad flags or config: exit 2.\n";
+  }
 
   private Launcher() {}
 
@@ -94,6 +128,14 @@ public final class Launcher {
   }
 
   public static void main(String[] args) {
+    // the standalone jar's binding (slf4j-simple): warnings and errors only, on stderr
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.print(help());
+      System.exit(0);
+      return;
+    }
     Running running;
     try {
       running = start(args, System.out);
@@ -144,7 +186,8 @@ public final class Launcher {
     }
     for (String key : iterable(config.fieldNames())) {
       if (!List.of("clock", "seed", "fakes").contains(key)) {
-        throw new UsageError("config: unknown key '" + key + "' (known: clock, seed, fakes)");
+        throw new UsageError("config: unknown key '" + key + "'"
+            + Hints.didYouMean(key, List.of("clock", "seed", "fakes")) + " (known: clock, seed, fakes)");
       }
     }
     for (String name : iterable(fakesConfig.fieldNames())) {
@@ -170,7 +213,7 @@ public final class Launcher {
     FakeSet set = FakeSet.of(new ArrayList<>(fakes.values())).start();
     AdminServer admin;
     try {
-      admin = new AdminServer.Builder().fakes(fakes).port(o.adminPort).clock(clock).start();
+      admin = new AdminServer.Builder().fakes(fakes).token(o.adminToken).port(o.adminPort).clock(clock).start();
     } catch (RuntimeException e) {
       set.close();
       throw e;
@@ -219,9 +262,16 @@ public final class Launcher {
         throw new UsageError("config " + file + " must hold an object at the top");
       }
       return node;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      // the original message only: Jackson's "Source: ..." location lines are noise here
+      var where = e.getLocation();
+      throw new UsageError("config " + file + " is not valid"
+          + (where != null ? " at line " + where.getLineNr() + ", column " + where.getColumnNr() : "")
+          + ": " + e.getOriginalMessage().lines().findFirst().orElse("")
+              .replaceAll(" ?\\(start marker at \\[Source:.*$", "")
+              .replaceAll(" ?\\[Source:.*$", ""));
     } catch (IOException e) {
-      String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-      throw new UsageError("config " + file + " is not valid: " + msg);
+      throw new UsageError("config " + file + " cannot be read: " + e.getMessage());
     }
   }
 
@@ -253,6 +303,7 @@ public final class Launcher {
     Path config;
     Path endpointsFile;
     int adminPort;
+    String adminToken;
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -301,7 +352,14 @@ public final class Launcher {
           case "--config" -> o.config = Path.of(value != null ? value : next(args, ++i, a));
           case "--endpoints-file" -> o.endpointsFile = Path.of(value != null ? value : next(args, ++i, a));
           case "--admin-port" -> o.adminPort = port(value != null ? value : next(args, ++i, a), "--admin-port");
-          default -> throw new UsageError("unknown option '" + args[i] + "'");
+          case "--admin-token" -> {
+            o.adminToken = value != null ? value : next(args, ++i, a);
+            if (o.adminToken.isBlank()) {
+              throw new UsageError("--admin-token needs a non-empty token");
+            }
+          }
+          default -> throw new UsageError("unknown option '" + args[i] + "'" + Hints.didYouMean(a, OPTIONS)
+              + "; see --help");
         }
       }
       return o;

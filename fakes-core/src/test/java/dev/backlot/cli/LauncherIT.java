@@ -58,6 +58,7 @@ class LauncherIT {
     return client.send(
         HttpRequest.newBuilder(URI.create(url))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json")
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -120,6 +121,26 @@ class LauncherIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(Files.readString(dir.resolve("err-0.txt")).lines().findFirst().orElseThrow())
-        .isEqualTo("backlot: unknown option '--nonsense'");
+        .isEqualTo("backlot: unknown option '--nonsense'; see --help");
+  }
+
+  @Test
+  void startsWithoutLoggingNoise() throws Exception {
+    Path endpoints = dir.resolve("quiet.json");
+    launch("--endpoints-file", endpoints.toString());
+    awaitEndpoints(endpoints);
+    assertThat(Files.readString(dir.resolve("err-0.txt"))).doesNotContain("SLF4J");
+  }
+
+  @Test
+  void helpExitsZeroAndNamesEveryFake() throws Exception {
+    Process p = launch("--help");
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(0);
+    String help = Files.readString(dir.resolve("out-0.txt"));
+    for (String fake : FakeCatalog.names()) {
+      assertThat(help).contains(fake);
+    }
+    assertThat(help).contains("--admin-token").contains("Config example");
   }
 }

@@ -34,6 +34,7 @@ class LauncherTest {
     return client.send(
         HttpRequest.newBuilder(URI.create(url))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json")
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
@@ -191,6 +192,9 @@ class LauncherTest {
   @Test
   void badFlagsAndConfigsAreOneLineUsageErrors() throws Exception {
     assertUsage("unknown option '--bogus'", "--bogus");
+    assertUsage("unknown option '--seeds' (did you mean '--seed'?); see --help", "--seeds", "1");
+    assertUsage("unknown fake 'comfy' (did you mean 'comfyui'?)", "--fakes", "comfy");
+    assertUsage("--admin-token needs a non-empty token", "--admin-token", " ");
     assertUsage("unknown fake 'nope' (available: http", "--fakes", "nope");
     assertUsage("--port takes name=PORT", "--port", "8080");
     assertUsage("'x' is not a port", "--port", "http=x");
@@ -201,7 +205,12 @@ class LauncherTest {
 
     Path broken = dir.resolve("broken.json");
     Files.writeString(broken, "{\"fakes\": {");
-    assertUsage("is not valid", "--config", broken.toString());
+    assertUsage("is not valid at line 1, column 12: Unexpected end-of-input", "--config", broken.toString());
+    assertThatThrownBy(() -> start("--config", broken.toString()).close())
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Source:").doesNotContain("REDACTED"));
+    Path misspelt = dir.resolve("m.json");
+    Files.writeString(misspelt, "{\"seeds\": 1}");
+    assertUsage("config: unknown key 'seeds' (did you mean 'seed'?) (known: clock, seed, fakes)", "--config", misspelt.toString());
     Path unknownKey = dir.resolve("k.json");
     Files.writeString(unknownKey, "{\"fakes\": {\"http\": {\"colour\": 1}}}");
     assertUsage("config for http: unknown setting 'colour'", "--config", unknownKey.toString());
@@ -217,6 +226,27 @@ class LauncherTest {
     Path badRedis = dir.resolve("r.json");
     Files.writeString(badRedis, "{\"fakes\": {\"redis\": {\"colour\": 1}}}");
     assertUsage("config for redis: unknown setting 'colour'", "--config", badRedis.toString());
+  }
+
+  @Test
+  void helpNamesEveryOptionAndFakeAndShowsAConfig() {
+    String help = Launcher.help();
+    for (String option : Launcher.OPTIONS) {
+      assertThat(help).contains(option);
+    }
+    for (String fake : FakeCatalog.names()) {
+      assertThat(help).contains(fake);
+    }
+    assertThat(help).contains("fakes:").contains("stubs:").contains("faults:").contains("SIGTERM");
+  }
+
+  @Test
+  void adminJournalRefusesANegativeLimit() throws Exception {
+    try (Launcher.Running r = start("--fakes", "http")) {
+      HttpResponse<String> res = call("GET", r.endpoints().get("admin") + "/fakes/http/journal?limit=-5", null);
+      assertThat(res.statusCode()).isEqualTo(400);
+      assertThat(res.body()).contains("'limit' must be 0 or more");
+    }
   }
 
   private void assertUsage(String message, String... args) {
