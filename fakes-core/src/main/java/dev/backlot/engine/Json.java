@@ -12,8 +12,15 @@ import java.io.UncheckedIOException;
 /** The one Jackson mapper every fake uses, and small helpers around it. */
 public final class Json {
 
+  // Numbers up to 4,300 digits parse, as in Python's json (int_max_str_digits) and so in the
+  // Python backends we fake; Jackson's own limit (1,000) would turn a valid body into an error.
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+      new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+              .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                  .maxNumberLength(4300)
+                  .build())
+              .build())
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private Json() {}
 
