@@ -24,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext.Store;
-import org.junit.jupiter.api.extension.ExtensionContext.StoreScope;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -61,6 +60,7 @@ import org.opentest4j.TestAbortedException;
  *
  * <p>The extension keeps no static state: fakes live in JUnit's stores, per class or per test.
  */
+@SuppressWarnings("deprecation") // getOrComputeIfAbsent: the one Store method JUnit 5.10 through 6 all have
 public final class BacklotExtension
     implements BeforeAllCallback,
         AfterAllCallback,
@@ -277,7 +277,7 @@ public final class BacklotExtension
   // fakes, which land in the same registries.
 
   private boolean lead(ExtensionContext ctx) {
-    return store(ctx).computeIfAbsent(LEADER, k -> this) == this;
+    return store(ctx).getOrComputeIfAbsent(LEADER, k -> this) == this;
   }
 
   private boolean isLeader(ExtensionContext ctx) {
@@ -633,7 +633,7 @@ public final class BacklotExtension
 
   private static FakeRegistry registry(ExtensionContext ctx) {
     // Keys are per context: a store read falls back to the parent's store.
-    return store(ctx).computeIfAbsent(
+    return store(ctx).getOrComputeIfAbsent(
         "registry:" + ctx.getUniqueId(), k -> new FakeRegistry(testName(ctx)), FakeRegistry.class);
   }
 
@@ -643,8 +643,9 @@ public final class BacklotExtension
 
   /** Owns the fakes you built yourself on static fields: they live as long as the field. */
   private static FakeRegistry sessionRegistry(ExtensionContext ctx) {
-    return ctx.getStore(StoreScope.LAUNCHER_SESSION, NS)
-        .computeIfAbsent("registry:session", k -> new FakeRegistry("the test run"), FakeRegistry.class);
+    // the root context's store lives for the whole run (JUnit 5.10+; StoreScope needs 5.13)
+    return ctx.getRoot().getStore(NS)
+        .getOrComputeIfAbsent("registry:session", k -> new FakeRegistry("the test run"), FakeRegistry.class);
   }
 
   /** The contexts from {@code ctx} up to (not including) the engine's. */
@@ -831,7 +832,7 @@ public final class BacklotExtension
 
   private static Object read(Field f, Object target) {
     try {
-      return ReflectionSupport.makeAccessible(f).get(target);
+      return accessible(f).get(target);
     } catch (IllegalAccessException e) {
       throw new ExtensionConfigurationException("Backlot cannot read " + describe(f), e);
     }
@@ -839,9 +840,15 @@ public final class BacklotExtension
 
   private static void write(Field f, Object target, Object value) {
     try {
-      ReflectionSupport.makeAccessible(f).set(target, value);
+      accessible(f).set(target, value);
     } catch (IllegalAccessException e) {
       throw new ExtensionConfigurationException("Backlot cannot set " + describe(f), e);
     }
+  }
+
+  /** Plain reflection: ReflectionSupport.makeAccessible(Field) needs JUnit 5.12. */
+  private static Field accessible(Field f) {
+    f.setAccessible(true);
+    return f;
   }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The fakes of one scope (a test class, one test, or the whole run), keyed by what asked for them
@@ -14,7 +15,8 @@ import java.util.function.Supplier;
  * reverse order of creation, and undoes the field injections it recorded. Lives in a JUnit store,
  * which also closes it if a callback never got the chance to.
  */
-final class FakeRegistry implements AutoCloseable {
+@SuppressWarnings("deprecation") // CloseableResource: how JUnit before 5.13 closes store values
+final class FakeRegistry implements AutoCloseable, ExtensionContext.Store.CloseableResource {
 
   /** A fake, the name reports use for it, and whether this registry closes it. */
   record Managed(Fake fake, String label, boolean owned) {}
