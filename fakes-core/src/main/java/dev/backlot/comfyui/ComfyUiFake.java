@@ -34,7 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -103,7 +102,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     this.models = Collections.unmodifiableMap(m);
     this.initialInputs = Map.copyOf(b.inputs);
     this.maxUploadBytes = b.maxUploadBytes;
-    this.executor = new Executor(catalogue, sockets, files, clock(), b.cache, b.previews);
+    this.executor = new Executor(catalogue, sockets, files, clock(), ids(), b.cache, b.previews);
     this.jobs = JobEngine.builder()
         .clock(clock())
         .maxRunning(b.workers)
@@ -342,7 +341,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     }
     JsonNode prompt = body.get("prompt").deepCopy();
     String promptId = body.has("prompt_id") ? Py.str(body.get("prompt_id"))
-        : UUID.randomUUID().toString();
+        : ids().uuid();
     JsonNode partial = body.get("partial_execution_targets");
     Validator.Result valid = Validator.validate(catalogue, validationContext(), prompt, partial);
 
@@ -658,8 +657,9 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
       if (!List.of("webp", "jpeg").contains(format) || (channel != null && channel.contains("a"))) {
         format = "webp";
       }
+      // str.isdigit() then int(): any length; libjpeg's jpeg_set_quality clamps it to 1..100
       int quality = DIGITS.matcher(info[info.length - 1]).matches()
-          ? Integer.parseInt(info[info.length - 1]) : 90;
+          ? jpegQuality(info[info.length - 1]) : 90;
       // The JDK has no WebP encoder: webp previews are JPEG (see the class notes in the report).
       byte[] jpeg = reencode(bytes, "jpeg", quality);
       return Response.bytes(200, jpeg, "image/jpeg").header("Content-Disposition", disposition);
@@ -674,6 +674,11 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
       type2 = "application/octet-stream";
     }
     return Response.bytes(200, bytes, type2).header("Content-Disposition", disposition);
+  }
+
+  private static int jpegQuality(String digits) {
+    java.math.BigInteger q = new java.math.BigInteger(digits);
+    return q.compareTo(java.math.BigInteger.valueOf(100)) > 0 ? 100 : Math.max(1, q.intValue());
   }
 
   /** PIL-style conversions for {@code /view}: RGB or alpha-only PNG, or a JPEG preview. */
@@ -847,7 +852,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
       public void onOpen(WebSocketSession session) {
         String sid = session.request().query("clientId", "");
         if (sid.isEmpty()) {
-          sid = UUID.randomUUID().toString().replace("-", "");
+          sid = ids().hex(32);
         }
         ObjectNode d = Json.object();
         d.set("status", Executor.statusInfo(executor.queueRemaining()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlot.engine.Clock;
+import dev.backlot.engine.Ids;
 import dev.backlot.engine.Json;
 import dev.backlot.jobs.Job;
 import dev.backlot.jobs.JobEngine;
@@ -23,7 +24,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,7 +53,8 @@ final class Executor implements JobListener {
   private final Object events = new Object();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private int remaining;
-  private Random random = new Random(0xC0FFEE);
+  // the fake's seeded ids: PreviewImage's random "_temp_xxxxx" prefixes come from it
+  private final Ids ids;
   private final AtomicLong nanCounter = new AtomicLong();
 
   // Shared with request handlers.
@@ -62,8 +63,9 @@ final class Executor implements JobListener {
   private final Map<String, ObjectNode> cache = new HashMap<>(); // signature -> {ui, meta} or {}
 
   Executor(Map<String, NodeType> catalogue, Sockets sockets, FileStore files, Clock clock,
-      boolean cacheEnabled, boolean previews) {
+      Ids ids, boolean cacheEnabled, boolean previews) {
     this.catalogue = catalogue;
+    this.ids = ids;
     this.sockets = sockets;
     this.files = files;
     this.clock = clock;
@@ -97,7 +99,6 @@ final class Executor implements JobListener {
     }
     synchronized (this) {
       remaining = 0;
-      random = new Random(0xC0FFEE);
     }
   }
 
@@ -777,7 +778,7 @@ final class Executor implements JobListener {
           StringBuilder b = new StringBuilder("_temp_");
           synchronized (Executor.this) {
             for (int i = 0; i < 5; i++) {
-              b.append(PREVIEW_LETTERS.charAt(random.nextInt(PREVIEW_LETTERS.length())));
+              b.append(PREVIEW_LETTERS.charAt((int) ids.nextLong(PREVIEW_LETTERS.length())));
             }
           }
           return b.toString();
