@@ -99,6 +99,17 @@ final class Uploads {
     return (int) sessions.values().stream().filter(s -> s.result == null).count();
   }
 
+  /** Bytes the open sessions hold in their buffers (what they received, nothing declared). */
+  long heldBytes() {
+    long n = 0;
+    for (Session s : sessions.values()) {
+      synchronized (s) {
+        n += s.buf == null ? 0 : s.buf.length;
+      }
+    }
+    return n;
+  }
+
   /** Drops the sessions older than a week on the fake's clock, as GCS forgets them. */
   void expire() {
     Instant now = fake.clock().instant();
