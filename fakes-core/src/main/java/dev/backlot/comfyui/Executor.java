@@ -858,7 +858,7 @@ final class Executor implements JobListener {
         if (in.source() == NodeType.Source.INPUT_IMAGES) {
           JsonNode v = graph.inputsOf(id).get(in.name());
           String name = v == null ? "" : Py.str(v);
-          byte[] bytes = ComfyUiFake.readAnnotated(files, name);
+          byte[] bytes = FileRoutes.readAnnotated(files, name);
           if (bytes != null && bytes.length >= 24 && bytes[12] == 'I' && bytes[13] == 'H') {
             ByteBuffer bb = ByteBuffer.wrap(bytes);
             return new Graph.Dims(Math.max(1, Math.min(Media.MAX_IMAGE_SIDE, bb.getInt(16))),
@@ -880,7 +880,7 @@ final class Executor implements JobListener {
       for (NodeType.Input in : t.inputs().values()) {
         if (in.source() == NodeType.Source.INPUT_IMAGES) {
           JsonNode v = graph.inputsOf(id).get(in.name());
-          byte[] bytes = ComfyUiFake.readAnnotated(files, v == null ? "" : Py.str(v));
+          byte[] bytes = FileRoutes.readAnnotated(files, v == null ? "" : Py.str(v));
           return bytes == null ? "missing" : FileStore.sha256(bytes);
         }
       }
