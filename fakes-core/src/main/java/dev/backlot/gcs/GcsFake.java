@@ -404,6 +404,10 @@ public final class GcsFake extends FakeServer<GcsFake> {
      * A service account whose signed URLs are verified with the key in {@code pem}: a public key
      * ({@code BEGIN PUBLIC KEY}), a certificate, or the account's PKCS#8 private key (the {@code
      * private_key} of a service-account JSON file), whose public half is used.
+     *
+     * <pre>{@code
+     * GcsFake.builder().signer("sa@p.iam.gserviceaccount.com", Files.readString(Path.of("sa.pub")))
+     * }</pre>
      */
     public Builder signer(String clientEmail, String pem) {
       return signer(clientEmail, SignerKeys.publicKey(pem));
