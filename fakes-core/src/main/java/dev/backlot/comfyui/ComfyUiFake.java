@@ -2,27 +2,17 @@ package dev.backlot.comfyui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.backlot.engine.ErrorShape;
 import dev.backlot.engine.FakeServer;
 import dev.backlot.engine.HttpError;
 import dev.backlot.engine.Json;
-import dev.backlot.engine.Multipart;
 import dev.backlot.engine.Request;
 import dev.backlot.engine.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.engine.WebSocketHandler;
 import dev.backlot.engine.WebSocketSession;
-import dev.backlot.jobs.Job;
 import dev.backlot.jobs.JobEngine;
-import dev.backlot.jobs.JobState;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,10 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 
 /**
  * A fake ComfyUI server (0.3.64): the HTTP API and the {@code /ws} WebSocket on one port, every
@@ -82,7 +68,6 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
       "style_models", "embeddings", "diffusers", "vae_approx", "controlnet", "gligen",
       "upscale_models", "custom_nodes", "hypernetworks", "photomaker", "classifiers",
       "model_patches", "audio_encoders");
-  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
   private final Map<String, NodeType> catalogue;
   private final Map<String, List<String>> models;
@@ -92,8 +77,8 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
   private final FileStore files = new FileStore();
   private final Executor executor;
   private final JobEngine jobs;
-  private final AtomicLong number = new AtomicLong();
-  private final Object enqueueLock = new Object();
+  private final PromptRoutes prompts;
+  private final FileRoutes fileRoutes;
 
   private ComfyUiFake(Builder b) {
     super("comfyui", b);
@@ -103,7 +88,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     this.models = Collections.unmodifiableMap(m);
     this.initialInputs = Map.copyOf(b.inputs);
     this.maxUploadBytes = b.maxUploadBytes;
-    this.executor = new Executor(catalogue, sockets, files, clock(), b.cache, b.previews);
+    this.executor = new Executor(catalogue, sockets, files, clock(), ids(), b.cache, b.previews);
     this.jobs = JobEngine.builder()
         .clock(clock())
         .maxRunning(b.workers)
@@ -113,6 +98,8 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
         .build();
     executor.attach(jobs);
     jobs.addListener(executor);
+    this.prompts = new PromptRoutes(this, catalogue, models, files, executor, jobs);
+    this.fileRoutes = new FileRoutes(files);
     loadInitialFiles();
   }
 
@@ -200,7 +187,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     executor.reset();
     files.clear();
     loadInitialFiles();
-    number.set(0);
+    prompts.reset();
   }
 
   @Override
@@ -277,6 +264,8 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
 
   // ------------------------------------------------------------------ routes
 
+  // Called from the engine's constructor, before this class's fields are set: handlers are
+  // lambdas that read the fields when a request arrives.
   @Override
   protected void routes(Routes r) {
     for (String prefix : List.of("/api", "")) {
@@ -285,22 +274,22 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
       r.get(prefix + "/models", req -> json(200, modelFolders()));
       r.get(prefix + "/models/{folder}", this::modelsIn);
       r.get(prefix + "/extensions", req -> json(200, Json.array()));
-      r.post(prefix + "/upload/image", this::uploadImage);
-      r.get(prefix + "/view", this::view);
+      r.post(prefix + "/upload/image", req -> fileRoutes.uploadImage(req));
+      r.get(prefix + "/view", req -> fileRoutes.view(req));
       r.get(prefix + "/view_metadata/{folder}", req -> Response.status(404));
       r.get(prefix + "/system_stats", req -> json(200, systemStats()));
       r.get(prefix + "/features", req -> json(200, features()));
       r.get(prefix + "/prompt", req -> json(200, Executor.statusInfo(executor.queueRemaining())));
-      r.post(prefix + "/prompt", this::postPrompt);
+      r.post(prefix + "/prompt", req -> prompts.postPrompt(req));
       r.get(prefix + "/object_info", req -> json(200, objectInfo()));
       r.get(prefix + "/object_info/{class}", this::objectInfoOf);
-      r.get(prefix + "/history", this::getHistory);
+      r.get(prefix + "/history", req -> prompts.getHistory(req));
       r.get(prefix + "/history/{id}", req -> json(200, executor.history(req.pathParam("id"))));
-      r.post(prefix + "/history", this::postHistory);
-      r.get(prefix + "/queue", this::getQueue);
-      r.post(prefix + "/queue", this::postQueue);
-      r.post(prefix + "/interrupt", this::interrupt);
-      r.post(prefix + "/free", this::free);
+      r.post(prefix + "/history", req -> prompts.postHistory(req));
+      r.get(prefix + "/queue", req -> prompts.getQueue(req));
+      r.post(prefix + "/queue", req -> prompts.postQueue(req));
+      r.post(prefix + "/interrupt", req -> prompts.interrupt(req));
+      r.post(prefix + "/free", req -> prompts.free(req));
     }
     r.get("/", req -> Response.bytes(200, ("<!DOCTYPE html><html><head><title>ComfyUI</title>"
         + "</head><body>ComfyUI (Backlot fake)</body></html>").getBytes(StandardCharsets.UTF_8),
@@ -308,234 +297,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
   }
 
   private static Response json(int status, JsonNode body) {
-    return Response.bytes(status, Py.dumps(body).getBytes(StandardCharsets.UTF_8),
-        "application/json; charset=utf-8");
-  }
-
-  /** {@code await request.json()}: malformed JSON makes the handler fail (a 500). */
-  private static JsonNode body(Request req) {
-    try {
-      return Json.parse(req.body());
-    } catch (HttpError e) {
-      throw new Validator.ServerError("Expecting value: line 1 column 1 (char 0)");
-    }
-  }
-
-  // ---- POST /prompt
-
-  private Response postPrompt(Request req) {
-    JsonNode body = body(req);
-    JsonNode number;
-    if (body.isObject() && body.has("number")) {
-      number = Py.toFloat(body.get("number"));
-    } else {
-      long n = this.number.getAndIncrement();
-      boolean front = body.isObject() && Py.truthy(body.get("front"));
-      number = LongNode.valueOf(front ? -n : n);
-    }
-    if (!body.isObject() || !body.has("prompt")) {
-      ObjectNode error = Validator.error("no_prompt", "No prompt provided", "No prompt provided");
-      ObjectNode out = Json.object();
-      out.set("error", error);
-      out.putObject("node_errors");
-      return json(400, out);
-    }
-    JsonNode prompt = body.get("prompt").deepCopy();
-    String promptId = body.has("prompt_id") ? Py.str(body.get("prompt_id"))
-        : UUID.randomUUID().toString();
-    JsonNode partial = body.get("partial_execution_targets");
-    Validator.Result valid = Validator.validate(catalogue, validationContext(), prompt, partial);
-
-    JsonNode extraNode = body.has("extra_data") ? body.get("extra_data").deepCopy() : Json.object();
-    if (!extraNode.isObject()) {
-      throw new Validator.ServerError("extra_data is a " + Py.typeName(extraNode));
-    }
-    ObjectNode extra = (ObjectNode) extraNode;
-    if (body.has("client_id")) {
-      extra.set("client_id", body.get("client_id").deepCopy());
-    }
-    if (!valid.ok()) {
-      ObjectNode out = Json.object();
-      out.set("error", valid.error());
-      out.set("node_errors", valid.nodeErrors());
-      return json(400, out);
-    }
-    ObjectNode graphPrompt = (ObjectNode) prompt;
-    Graph g = new Graph(graphPrompt, catalogue);
-    int steps = 0;
-    for (String id : g.executionOrder(valid.goodOutputs(), Collections.emptySet())) {
-      NodeType t = g.typeOf(id);
-      if (t != null && t.behaviour() == NodeType.Behaviour.SAMPLER) {
-        steps += g.samplerSteps(id);
-      }
-    }
-    QueuedPrompt p = new QueuedPrompt(number, promptId, graphPrompt, extra, valid.goodOutputs(),
-        steps);
-    synchronized (enqueueLock) {
-      String jobId = promptId;
-      for (int i = 2; jobs.job(jobId).isPresent(); i++) {
-        jobId = promptId + "#" + i;
-      }
-      executor.accepted(jobId, p);
-      try {
-        jobs.submit(jobId, p);
-      } catch (RuntimeException e) {
-        executor.forget(jobId);
-        throw e;
-      }
-    }
-    ObjectNode out = Json.object();
-    out.put("prompt_id", promptId);
-    out.set("number", number);
-    out.set("node_errors", valid.nodeErrors());
-    return json(200, out);
-  }
-
-  private Validator.Context validationContext() {
-    return new Validator.Context() {
-      @Override
-      public List<String> choices(NodeType.Input input) {
-        return ComfyUiFake.this.choices(input);
-      }
-
-      @Override
-      public boolean inputImageExists(String name) {
-        return existsAnnotated(files, name);
-      }
-    };
-  }
-
-  private List<String> choices(NodeType.Input in) {
-    if (in.source() == NodeType.Source.INPUT_IMAGES) {
-      return files.inputImages();
-    }
-    if (in.source() == NodeType.Source.MODELS) {
-      List<String> list = new ArrayList<>(models.getOrDefault(in.folder(), List.of()));
-      if ("vae".equals(in.folder())) {
-        list.add("pixel_space"); // VAELoader.vae_list()
-      }
-      return list;
-    }
-    return List.of();
-  }
-
-  // ---- queue, interrupt, history, free
-
-  private Response getQueue(Request req) {
-    List<List<QueuedPrompt>> q = executor.queue();
-    ObjectNode out = Json.object();
-    ArrayNode running = out.putArray("queue_running");
-    q.get(0).forEach(p -> running.add(p.toQueueItem()));
-    ArrayNode pending = out.putArray("queue_pending");
-    q.get(1).forEach(p -> pending.add(p.toQueueItem()));
-    return json(200, out);
-  }
-
-  private Response postQueue(Request req) {
-    JsonNode body = body(req);
-    if (body.isObject()) {
-      if (body.has("clear") && Py.truthy(body.get("clear"))) {
-        jobs.clearQueue();
-      }
-      if (body.has("delete")) {
-        for (String id : idList(body.get("delete"))) {
-          deletePending(id);
-        }
-      }
-    }
-    return Response.status(200);
-  }
-
-  /** {@code delete_queue_item}: the first waiting prompt with this id, in queue order. */
-  private void deletePending(String promptId) {
-    for (QueuedPrompt p : executor.queue().get(1)) {
-      if (p.promptId().equals(promptId)) {
-        for (Job j : jobs.queue()) {
-          if (j.input() == p && jobs.cancel(j.id())) {
-            return;
-          }
-        }
-        for (Job j : jobs.jobs(JobState.THROTTLED)) {
-          if (j.input() == p && jobs.cancel(j.id())) {
-            return;
-          }
-        }
-      }
-    }
-  }
-
-  private static List<String> idList(JsonNode v) {
-    List<String> out = new ArrayList<>();
-    if (v.isArray()) {
-      v.forEach(x -> out.add(Py.str(x)));
-    } else if (v.isObject()) {
-      v.fieldNames().forEachRemaining(out::add);
-    } else if (!v.isTextual()) {
-      throw new Validator.ServerError("'" + Py.typeName(v) + "' object is not iterable");
-    }
-    return out;
-  }
-
-  private Response interrupt(Request req) {
-    JsonNode body;
-    try {
-      body = Json.parse(req.body());
-    } catch (HttpError e) {
-      body = Json.object(); // invalid or missing JSON: a global interrupt
-    }
-    if (!body.isObject()) {
-      throw new Validator.ServerError("'" + Py.typeName(body) + "' object has no attribute 'get'");
-    }
-    JsonNode id = body.get("prompt_id");
-    if (id != null && Py.truthy(id)) {
-      String want = Py.str(id);
-      for (QueuedPrompt p : executor.queue().get(0)) {
-        if (p.promptId().equals(want)) {
-          // ComfyUI raises its global interrupt flag; with one worker that is this prompt.
-          for (Job j : jobs.running()) {
-            if (j.input() == p) {
-              jobs.interrupt(j.id());
-            }
-          }
-        }
-      }
-    } else {
-      jobs.interruptRunning();
-    }
-    return Response.status(200);
-  }
-
-  private Response free(Request req) {
-    JsonNode body = body(req);
-    if (body.isObject() && Py.truthy(body.get("free_memory"))) {
-      executor.clearCache();
-    }
-    return Response.status(200);
-  }
-
-  private Response getHistory(Request req) {
-    Integer max = null;
-    if (req.hasQuery("max_items")) {
-      max = Py.toInt(TextNode.valueOf(req.query("max_items"))).intValue();
-    }
-    int offset = -1;
-    if (req.hasQuery("offset")) {
-      offset = Py.toInt(TextNode.valueOf(req.query("offset"))).intValue();
-    }
-    return json(200, executor.history(max, offset));
-  }
-
-  private Response postHistory(Request req) {
-    JsonNode body = body(req);
-    if (body.isObject()) {
-      if (body.has("clear") && Py.truthy(body.get("clear"))) {
-        executor.clearHistory();
-      }
-      if (body.has("delete")) {
-        idList(body.get("delete")).forEach(executor::deleteHistory);
-      }
-    }
-    return Response.status(200);
+    return Replies.json(status, body);
   }
 
   // ---- catalogue and models
@@ -543,7 +305,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
   private ObjectNode objectInfo() {
     ObjectNode out = Json.object();
     for (NodeType t : catalogue.values()) {
-      out.set(t.name(), t.info(this::choices));
+      out.set(t.name(), t.info(in -> prompts.choices(in)));
     }
     return out;
   }
@@ -552,7 +314,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     ObjectNode out = Json.object();
     NodeType t = catalogue.get(req.pathParam("class"));
     if (t != null) {
-      out.set(t.name(), t.info(this::choices));
+      out.set(t.name(), t.info(in -> prompts.choices(in)));
     }
     return json(200, out);
   }
@@ -613,232 +375,6 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     return out;
   }
 
-  // ---- files
-
-  private Response view(Request req) {
-    if (!req.hasQuery("filename")) {
-      return Response.status(404);
-    }
-    String[] annotated = annotated(req.query("filename"));
-    String filename = annotated[0];
-    String type = annotated[1];
-    if (filename.isEmpty()) {
-      return Response.status(400);
-    }
-    if (filename.startsWith("/") || filename.contains("..")) {
-      return Response.status(400);
-    }
-    if (type == null) {
-      type = req.query("type", "output");
-      if (!FileStore.TYPES.contains(type)) {
-        return Response.status(400);
-      }
-    }
-    String dir = FileStore.base(type);
-    if (req.hasQuery("subfolder")) {
-      String full = FileStore.join(dir, req.query("subfolder"));
-      if (FileStore.inside(type, full) == null) {
-        return Response.status(403);
-      }
-      dir = full;
-    }
-    String name = FileStore.basename(filename);
-    String rel = FileStore.inside(type, FileStore.join(dir, name));
-    Optional<FileStore.StoredFile> file =
-        rel == null || rel.isEmpty() ? Optional.empty() : files.get(type, rel);
-    if (file.isEmpty()) {
-      return Response.status(404);
-    }
-    byte[] bytes = file.get().bytes();
-    String disposition = "filename=\"" + name + "\"";
-    String channel = req.query("channel");
-    if (req.hasQuery("preview")) {
-      String[] info = req.query("preview").split(";", -1);
-      String format = info[0];
-      if (!List.of("webp", "jpeg").contains(format) || (channel != null && channel.contains("a"))) {
-        format = "webp";
-      }
-      int quality = DIGITS.matcher(info[info.length - 1]).matches()
-          ? Integer.parseInt(info[info.length - 1]) : 90;
-      // The JDK has no WebP encoder: webp previews are JPEG (see the class notes in the report).
-      byte[] jpeg = reencode(bytes, "jpeg", quality);
-      return Response.bytes(200, jpeg, "image/jpeg").header("Content-Disposition", disposition);
-    }
-    if ("rgb".equals(channel) || "a".equals(channel)) {
-      return Response.bytes(200, reencode(bytes, channel, 0), "image/png")
-          .header("Content-Disposition", disposition);
-    }
-    String type2 = FileStore.contentType(name);
-    if (List.of("text/html", "text/html-sandboxed", "application/xhtml+xml", "text/javascript",
-        "text/css").contains(type2)) {
-      type2 = "application/octet-stream";
-    }
-    return Response.bytes(200, bytes, type2).header("Content-Disposition", disposition);
-  }
-
-  /** PIL-style conversions for {@code /view}: RGB or alpha-only PNG, or a JPEG preview. */
-  private static byte[] reencode(byte[] bytes, String mode, int quality) {
-    BufferedImage in;
-    try {
-      in = ImageIO.read(new ByteArrayInputStream(bytes));
-    } catch (IOException e) {
-      in = null;
-    }
-    if (in == null) {
-      throw new Validator.ServerError("cannot identify image file");
-    }
-    int w = in.getWidth();
-    int h = in.getHeight();
-    BufferedImage out;
-    if ("a".equals(mode)) {
-      out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-      boolean alpha = in.getColorModel().hasAlpha();
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          int a = alpha ? (in.getRGB(x, y) >>> 24) : 255;
-          out.setRGB(x, y, a << 24);
-        }
-      }
-    } else {
-      out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-      out.getGraphics().drawImage(in, 0, 0, null);
-    }
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    try {
-      if ("jpeg".equals(mode)) {
-        javax.imageio.ImageWriter wr = ImageIO.getImageWritersByFormatName("jpeg").next();
-        javax.imageio.ImageWriteParam p = wr.getDefaultWriteParam();
-        p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-        p.setCompressionQuality(Math.max(0, Math.min(100, quality)) / 100f);
-        try (javax.imageio.stream.ImageOutputStream ios = ImageIO.createImageOutputStream(o)) {
-          wr.setOutput(ios);
-          wr.write(null, new javax.imageio.IIOImage(out, null, null), p);
-        } finally {
-          wr.dispose();
-        }
-      } else {
-        ImageIO.write(out, "png", o);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return o.toByteArray();
-  }
-
-  private Response uploadImage(Request req) {
-    String ct = req.header("Content-Type");
-    Map<String, Multipart.Part> form = new LinkedHashMap<>();
-    Map<String, String> fields = new LinkedHashMap<>();
-    String lower = ct == null ? "" : ct.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("multipart/form-data")) {
-      for (Multipart.Part part : Multipart.parse(ct, req.body())) {
-        String name = part.name();
-        if (name != null && !form.containsKey(name)) {
-          form.put(name, part);
-        }
-      }
-    } else if (lower.startsWith("application/x-www-form-urlencoded")) {
-      Request.of("POST", "/?" + req.bodyText(), Map.of(), null).queryParams()
-          .forEach((k, v) -> fields.putIfAbsent(k, v.get(0)));
-    }
-    form.forEach((k, part) -> {
-      if (part.filename() == null) {
-        fields.putIfAbsent(k, part.text());
-      }
-    });
-    Multipart.Part image = form.get("image");
-    if (image == null || image.filename() == null) {
-      if (fields.containsKey("image")) {
-        throw new Validator.ServerError("'str' object has no attribute 'file'");
-      }
-      return Response.status(400);
-    }
-    String uploadType = fields.get("type");
-    if (uploadType == null) {
-      uploadType = "input";
-    } else if (!FileStore.TYPES.contains(uploadType)) {
-      throw new Validator.ServerError(
-          "cannot access local variable 'type_dir' where it is not associated with a value");
-    }
-    String filename = image.filename();
-    if (filename.isEmpty()) {
-      return Response.status(400);
-    }
-    String subfolder = fields.getOrDefault("subfolder", "");
-    String base = FileStore.base(uploadType);
-    String folder = FileStore.join(base, FileStore.normpath(subfolder));
-    String rel = FileStore.inside(uploadType, FileStore.join(folder, filename));
-    if (rel == null) {
-      return Response.status(400);
-    }
-    if (rel.isEmpty()) {
-      throw new Validator.ServerError("[Errno 21] Is a directory: '" + base + "'");
-    }
-    byte[] bytes = image.body();
-    String overwrite = fields.get("overwrite");
-    boolean duplicate = false;
-    synchronized (files) {
-      if (!("true".equals(overwrite) || "1".equals(overwrite))) {
-        String[] split = FileStore.splitext(filename);
-        for (int i = 1; files.exists(uploadType, rel); i++) {
-          Optional<FileStore.StoredFile> existing = files.get(uploadType, rel);
-          if (existing.isPresent() && FileStore.sha256(existing.get().bytes())
-              .equals(FileStore.sha256(bytes))) {
-            duplicate = true;
-            break;
-          }
-          filename = split[0] + " (" + i + ")" + split[1];
-          rel = FileStore.inside(uploadType, FileStore.join(folder, filename));
-          if (rel == null) {
-            return Response.status(400);
-          }
-        }
-      }
-      if (!duplicate) {
-        files.put(uploadType, rel, new FileStore.StoredFile(bytes.clone()));
-      }
-    }
-    ObjectNode out = Json.object();
-    out.put("name", filename);
-    out.put("subfolder", subfolder);
-    out.put("type", uploadType);
-    return json(200, out);
-  }
-
-  /** {@code folder_paths.annotated_filepath}: "x.png [output]" names a file of another folder. */
-  static String[] annotated(String name) {
-    if (name.endsWith("[output]")) {
-      return new String[] {cut(name, 9), "output"};
-    }
-    if (name.endsWith("[input]")) {
-      return new String[] {cut(name, 8), "input"};
-    }
-    if (name.endsWith("[temp]")) {
-      return new String[] {cut(name, 7), "temp"};
-    }
-    return new String[] {name, null};
-  }
-
-  private static String cut(String s, int n) {
-    return s.length() <= n ? "" : s.substring(0, s.length() - n);
-  }
-
-  /** {@code exists_annotated_filepath}: the path (file or folder) exists; input by default. */
-  static boolean existsAnnotated(FileStore files, String name) {
-    String[] a = annotated(name);
-    String type = a[1] == null ? "input" : a[1];
-    String rel = FileStore.inside(type, FileStore.join(FileStore.base(type), a[0]));
-    return rel != null && files.exists(type, rel);
-  }
-
-  /** The bytes of an annotated input name, or null. */
-  static byte[] readAnnotated(FileStore files, String name) {
-    String[] a = annotated(name);
-    String type = a[1] == null ? "input" : a[1];
-    String rel = FileStore.inside(type, FileStore.join(FileStore.base(type), a[0]));
-    return rel == null ? null : files.get(type, rel).map(FileStore.StoredFile::bytes).orElse(null);
-  }
-
   // ---- WebSocket
 
   private WebSocketHandler socketHandler() {
@@ -847,7 +383,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
       public void onOpen(WebSocketSession session) {
         String sid = session.request().query("clientId", "");
         if (sid.isEmpty()) {
-          sid = UUID.randomUUID().toString().replace("-", "");
+          sid = ids().hex(32);
         }
         ObjectNode d = Json.object();
         d.set("status", Executor.statusInfo(executor.queueRemaining()));

@@ -30,6 +30,22 @@
  * faults().on("POST", "/prompt").next(1).status(503)}. Validation and the execution order were
  * cross-checked against ComfyUI's own Python code ({@code src/test/comfyui-crosscheck}).
  *
+ * <p><b>Faithful 500s.</b> {@code POST /prompt}, {@code POST /history}, {@code POST /free} and
+ * {@code POST /queue} answer an empty or non-JSON body with aiohttp's {@code 500 Internal Server
+ * Error} (plain text), because ComfyUI's handlers call {@code await request.json()} without a
+ * guard and aiohttp turns the uncaught {@code JSONDecodeError} into a 500; the same goes for a
+ * body of the wrong JSON type where the handler then fails (e.g. {@code extra_data} not an
+ * object). {@code POST /interrupt} catches invalid JSON (a global interrupt) but still 500s on
+ * valid JSON that is not an object. These are kept on purpose: a client must survive them on
+ * the real server too. Every other error is ComfyUI's own 4xx. {@code /view?preview=jpeg;N}
+ * takes any digit string, as {@code int()} does, and clamps the quality to 1..100 as libjpeg
+ * does, so no quality is a 500.
+ *
+ * <p>Ids: prompt ids (when the client sends none), WebSocket session ids (when {@code clientId}
+ * is absent) and PreviewImage's random {@code _temp_xxxxx} prefixes come from the fake's seeded
+ * {@code ids()}, restarted by {@code reset()}: the same seed and the same calls give the same
+ * ids, and (on a {@code ManualClock}) the same journal, byte for byte.
+ *
  * <p>Known differences: {@code preview=webp} on {@code /view} answers a JPEG (the JDK has no WebP
  * encoder); {@code /view} ignores Range; {@code /upload/mask}, {@code /userdata}, {@code
  * /internal} and the model manager routes are not served (404); a replaced WebSocket (same {@code

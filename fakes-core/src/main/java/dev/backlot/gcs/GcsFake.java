@@ -10,7 +10,6 @@ import dev.backlot.engine.Json;
 import dev.backlot.engine.Request;
 import dev.backlot.engine.Response;
 import dev.backlot.engine.Routes;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A Google Cloud Storage fake: the JSON API the official clients use (buckets, objects, media,
@@ -47,10 +45,15 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>Signed URLs: expiry is always checked against {@link #clock()}; the signature is checked
  * when the signer's public key is registered ({@link Builder#signer} or {@link #registerSigner}).
+ * By default an unsigned XML-API request is served (as GCS serves a public object) and a
+ * signature from an unregistered signer is accepted after its format and expiry checks; with
+ * {@link Builder#strictSignatures(boolean) strictSignatures(true)} the XML API requires a valid
+ * signature from a registered signer, as GCS does for private objects.
  */
 public final class GcsFake extends FakeServer<GcsFake> {
 
   private final GcsStore store;
+  private final long maxBodyBytes;
   private final Map<String, PublicKey> signers = new ConcurrentHashMap<>();
   private final SignedUrls signedUrls;
   private final Uploads uploads;
@@ -64,8 +67,9 @@ public final class GcsFake extends FakeServer<GcsFake> {
 
   private GcsFake(Builder builder) {
     super("gcs", builder);
+    this.maxBodyBytes = builder.maxBodyBytes;
     this.store = new GcsStore(clock());
-    this.signedUrls = new SignedUrls(clock(), signers);
+    this.signedUrls = new SignedUrls(clock(), signers, builder.strictSignatures);
     this.uploads = new Uploads(this);
     this.json = new JsonApi(this);
     this.xml = new XmlApi(this);
@@ -245,13 +249,20 @@ public final class GcsFake extends FakeServer<GcsFake> {
     return host == null || host.isEmpty() ? baseUri().toString() : "http://" + host;
   }
 
-  /** Request bodies sent with {@code Content-Encoding: gzip} (the Java client's JSON) are inflated. */
+  /**
+   * Request bodies sent with {@code Content-Encoding: gzip} (the Java client's JSON) are inflated,
+   * up to the fake's {@linkplain Builder#maxBodyBytes body limit} in decoded bytes (a 413 past it).
+   */
   @Override
   protected Response answer(Request req) throws Exception {
     String encoding = req.header("Content-Encoding");
     if (encoding != null && encoding.trim().equalsIgnoreCase("gzip") && req.body().length > 0) {
-      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(req.body()))) {
-        req = req.withBody(in.readAllBytes());
+      try {
+        req = req.withBody(Gzip.inflate(req.body(), maxBodyBytes));
+      } catch (Gzip.TooLarge e) {
+        // the cap holds on decoded bytes: a small body that inflates past it is refused
+        throw new HttpError(413, "Request body inflates past the limit of " + maxBodyBytes
+            + " bytes").with("reason", "uploadTooLarge");
       } catch (IOException e) {
         throw new HttpError(400, "Request body is not valid gzip: " + e.getMessage())
             .with("reason", "invalid");
@@ -265,10 +276,20 @@ public final class GcsFake extends FakeServer<GcsFake> {
     try {
       return answer(req);
     } catch (HttpError e) {
-      return errorShape().render(e);
+      return dispatchError(e);
     } catch (Exception e) {
       return errorShape().render(500, "The gcs fake failed: " + e, Map.of());
     }
+  }
+
+  /** An error of an embedded (batch) request, in the GCS shape. */
+  Response dispatchError(HttpError e) {
+    return errorShape().render(e);
+  }
+
+  /** The largest body the fake takes, in decoded bytes. */
+  long maxBodyBytes() {
+    return maxBodyBytes;
   }
 
   private static String guessType(String name) {
@@ -294,7 +315,37 @@ public final class GcsFake extends FakeServer<GcsFake> {
    * }</pre>
    */
   public static final class Builder extends FakeServer.Builder<Builder, GcsFake> {
+    private long maxBodyBytes = 64L * 1024 * 1024;
+    private boolean strictSignatures;
+
     private Builder() {}
+
+    /**
+     * Largest request body accepted, counted in decoded bytes: a gzip body that inflates past it
+     * is refused with a 413 too (default 64 MiB).
+     */
+    @Override
+    public Builder maxBodyBytes(long max) {
+      this.maxBodyBytes = max;
+      return super.maxBodyBytes(max);
+    }
+
+    /**
+     * Strict signatures (default off): XML-API requests ({@code /{bucket}/{object}}, what signed
+     * URLs address) must carry a V2 or V4 RSA signature that verifies with a registered signer's
+     * key, as GCS requires for private objects. Unsigned requests get 403 {@code AccessDenied};
+     * signatures from unregistered signers, or HMAC ones (the fake holds no HMAC secrets), get
+     * 403 {@code SignatureDoesNotMatch}. Off, unsigned requests are served as for a public object
+     * and unregistered signers pass after the format and expiry checks.
+     *
+     * <pre>{@code
+     * GcsFake.builder().signer(email, keyPair.getPublic()).strictSignatures(true).start();
+     * }</pre>
+     */
+    public Builder strictSignatures(boolean on) {
+      this.strictSignatures = on;
+      return self();
+    }
 
     /** A bucket (versioning off). */
     public Builder bucket(String name) {
@@ -350,9 +401,25 @@ public final class GcsFake extends FakeServer<GcsFake> {
     }
 
     /**
+     * A service account whose signed URLs are verified with the key in {@code pem}: a public key
+     * ({@code BEGIN PUBLIC KEY}), a certificate, or the account's PKCS#8 private key (the {@code
+     * private_key} of a service-account JSON file), whose public half is used.
+     *
+     * <pre>{@code
+     * GcsFake.builder().signer("sa@p.iam.gserviceaccount.com", Files.readString(Path.of("sa.pub")))
+     * }</pre>
+     */
+    public Builder signer(String clientEmail, String pem) {
+      return signer(clientEmail, SignerKeys.publicKey(pem));
+    }
+
+    /**
      * Launcher/config keys: {@code "buckets": ["media", {"name": "archive", "versioning": true}]},
      * {@code "objects": [{"bucket": "media", "name": "a.txt", "text": "hi"}]} (or {@code "base64"}
-     * or {@code "resource"} instead of {@code "text"}, optional {@code "contentType"}).
+     * or {@code "resource"} instead of {@code "text"}, optional {@code "contentType"}), {@code
+     * "signers": [{"email": "sa@p.iam.gserviceaccount.com", "publicKey": "-----BEGIN PUBLIC
+     * KEY-----..."}]} (or {@code "keyFile": "path/to/service-account.json"}, whose {@code
+     * client_email} and {@code private_key} are read) and {@code "strictSignatures": true}.
      */
     @Override
     protected boolean configure(String key, JsonNode value) {
@@ -382,6 +449,22 @@ public final class GcsFake extends FakeServer<GcsFake> {
               object(bucket, name, data, type != null ? type : guessType(name));
             }
           }
+        }
+        case "signers" -> {
+          for (JsonNode sgn : list(key, value)) {
+            if (sgn.hasNonNull("keyFile")) {
+              SignerKeys.Account a = SignerKeys.fromKeyFile(sgn.get("keyFile").asText());
+              signer(a.email(), a.key());
+            } else {
+              signer(required(sgn, "email"), SignerKeys.publicKey(required(sgn, "publicKey")));
+            }
+          }
+        }
+        case "strictSignatures" -> {
+          if (!value.isBoolean()) {
+            throw new IllegalArgumentException("'strictSignatures' must be true or false");
+          }
+          strictSignatures(value.booleanValue());
         }
         default -> {
           return super.configure(key, value);

@@ -85,6 +85,8 @@ final class GcsStore {
   void clear() {
     synchronized (lock) {
       buckets.clear();
+      // nothing stored is left to collide with: a reset fake numbers generations as a new one
+      lastGeneration.set(0);
     }
   }
 

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
@@ -27,6 +26,9 @@ final class JsonApi {
       Pattern.compile("^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$");
   private static final int MAX_COMPOSE_SOURCES = 32;
   private static final int MAX_BATCH = 100;
+  // Batches answer their parts on the calling thread: this marks a batch being answered, so a
+  // part that is itself a batch is refused instead of recursing (GCS does not nest batches).
+  private static final ThreadLocal<Boolean> IN_BATCH = ThreadLocal.withInitial(() -> false);
 
   /** A rewrite that needs more calls: the source generation it copies and how far it got. */
   private record Rewrite(GcsObject source, String bucket, String name, long done) {}
@@ -198,7 +200,7 @@ final class JsonApi {
   Response download(Request req) {
     GcsObject o = store().require(req.pathParam("bucket"), req.pathParam("object"), generation(req));
     Preconditions.of(req).checkRead(o);
-    return Media.download(req, o, GcsJson.etag(o));
+    return Media.download(req, o, GcsJson.etag(o), fake.maxBodyBytes());
   }
 
   Response patchObject(Request req) {
@@ -301,7 +303,7 @@ final class JsonApi {
     out.put("totalBytesRewritten", Long.toString(done));
     out.put("objectSize", Long.toString(size));
     if (done < size) {
-      String next = token != null ? token : "rw" + UUID.randomUUID().toString().replace("-", "");
+      String next = token != null ? token : "rw" + fake.ids().hex(32);
       rewrites.put(next, new Rewrite(rw.source(), rw.bucket(), rw.name(), done));
       out.put("done", false);
       out.put("rewriteToken", next);
@@ -390,6 +392,18 @@ final class JsonApi {
    * requests, each answered through the fake's own routes (stubs included), in order.
    */
   Response batch(Request req) {
+    if (IN_BATCH.get()) {
+      throw new HttpError(400, "Nested batch requests are not allowed.").with("reason", "invalid");
+    }
+    IN_BATCH.set(true);
+    try {
+      return batchParts(req);
+    } finally {
+      IN_BATCH.set(false);
+    }
+  }
+
+  private Response batchParts(Request req) {
     List<Multipart.Part> parts = Multipart.parse(req.header("Content-Type"), req.body());
     if (parts.size() > MAX_BATCH) {
       throw new HttpError(400, "A batch may hold at most " + MAX_BATCH + " requests; got "
@@ -399,7 +413,12 @@ final class JsonApi {
     int index = 0;
     for (Multipart.Part part : parts) {
       index++;
-      Response r = fake.dispatch(embedded(part.body(), req));
+      Response r;
+      try {
+        r = fake.dispatch(embedded(part.body(), req));
+      } catch (HttpError e) {
+        r = fake.dispatchError(e);
+      }
       String id = part.header("Content-ID");
       id = id == null ? String.valueOf(index) : id.replace("<", "").replace(">", "").trim();
       Map<String, String> headers = new LinkedHashMap<>();
@@ -407,7 +426,7 @@ final class JsonApi {
       headers.put("Content-ID", "<response-" + id + ">");
       answers.add(new Multipart.Part(headers, httpResponse(r)));
     }
-    String boundary = "batch_" + UUID.randomUUID().toString().replace("-", "");
+    String boundary = "batch_" + fake.ids().hex(32);
     return Response.bytes(200, Multipart.write(boundary, answers),
         "multipart/mixed; boundary=" + boundary);
   }
@@ -448,15 +467,20 @@ final class JsonApi {
       throw new HttpError(400, "Malformed request line in batch: " + requestLine).with("reason", "invalid");
     }
     String target = rl[1];
-    if (target.startsWith("http://") || target.startsWith("https://")) {
-      URI u = URI.create(target);
-      target = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
-    }
     if (!headers.containsKey("Host") && outer.header("Host") != null) {
       headers.put("Host", outer.header("Host"));
     }
     byte[] body = java.util.Arrays.copyOfRange(raw, pos, raw.length);
-    return Request.of(rl[0].toUpperCase(Locale.ROOT), target, headers, body);
+    try {
+      if (target.startsWith("http://") || target.startsWith("https://")) {
+        URI u = URI.create(target);
+        target = u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+      }
+      return Request.of(rl[0].toUpperCase(Locale.ROOT), target, headers, body);
+    } catch (IllegalArgumentException e) {
+      // a malformed escape or URL in one part: that part is a 400, the others are answered
+      throw new HttpError(400, "Invalid request URL in batch: " + target).with("reason", "invalid");
+    }
   }
 
   private static byte[] httpResponse(Response r) {

@@ -3,14 +3,12 @@ package dev.backlot.gcs;
 import dev.backlot.engine.HttpError;
 import dev.backlot.engine.Request;
 import dev.backlot.engine.Response;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 
 /** Object bytes on the wire: download headers, {@code Range}, gzip transcoding. */
 final class Media {
@@ -22,14 +20,15 @@ final class Media {
    * {@code Range}, 416 (XML body, {@code Content-Range: bytes *}{@code /size}) when it starts past
    * the end. {@code etag} differs between the JSON and XML APIs.
    */
-  static Response download(Request req, GcsObject o, String etag) {
+  static Response download(Request req, GcsObject o, String etag, long inflateCap) {
     byte[] data = o.data();
     boolean transcode =
         "gzip".equalsIgnoreCase(o.contentEncoding()) && !acceptsGzip(req.header("Accept-Encoding"));
     Response r;
-    if (transcode) {
+    byte[] plain = transcode ? gunzip(data, inflateCap) : null;
+    if (plain != null) {
       // served decompressed; GCS ignores Range when it transcodes
-      r = Response.bytes(200, gunzip(data), contentType(o));
+      r = Response.bytes(200, plain, contentType(o));
     } else {
       long[] range = range(req.header("Range"), data.length);
       if (range == null) {
@@ -131,9 +130,16 @@ final class Media {
     }
   }
 
-  private static byte[] gunzip(byte[] data) {
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
-      return in.readAllBytes();
+  /**
+   * The inflated object, or null when it would inflate past {@code cap}: the fake then serves the
+   * stored gzip bytes with {@code Content-Encoding: gzip} (as GCS does for {@code no-transform})
+   * rather than hold an unbounded inflation in memory.
+   */
+  private static byte[] gunzip(byte[] data, long cap) {
+    try {
+      return Gzip.inflate(data, cap);
+    } catch (Gzip.TooLarge e) {
+      return null;
     } catch (IOException e) {
       throw new HttpError(500, "Stored object is not valid gzip: " + e.getMessage())
           .with("reason", "backendError");

@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * {@code X-Goog-Date}, {@code X-Goog-Expires}, {@code X-Goog-SignedHeaders}, {@code
  * X-Goog-Signature}) and V2 ({@code GoogleAccessId}, {@code Expires}, {@code Signature}). Format
  * and expiry (against the fake's clock) are always checked; the RSA-SHA256 signature is checked
- * when the test registered the signer's public key for the credential's email.
+ * when the test registered the signer's public key for the credential's email. In strict mode a
+ * signature that cannot be checked (unregistered signer, HMAC) is refused too.
  */
 final class SignedUrls {
 
@@ -36,10 +37,38 @@ final class SignedUrls {
 
   private final Clock clock;
   private final Map<String, PublicKey> signers;
+  private final boolean strict;
 
-  SignedUrls(Clock clock, Map<String, PublicKey> signers) {
+  SignedUrls(Clock clock, Map<String, PublicKey> signers, boolean strict) {
     this.clock = clock;
     this.signers = signers;
+    this.strict = strict;
+  }
+
+  /** True when every XML-API request must carry a valid signature from a registered signer. */
+  boolean strict() {
+    return strict;
+  }
+
+  /** The 403 GCS gives an anonymous caller on a private object (strict mode, unsigned request). */
+  static HttpError anonymous(Request req) {
+    String permission = switch (req.method()) {
+      case "GET", "HEAD" -> "storage.objects.get";
+      case "DELETE" -> "storage.objects.delete";
+      default -> "storage.objects.create";
+    };
+    return new HttpError(403, "Access denied.").with("xmlCode", "AccessDenied")
+        .with("xmlDetails", "Anonymous caller does not have " + permission
+            + " access to the Google Cloud Storage object. Permission '" + permission
+            + "' denied on resource (or it may not exist).");
+  }
+
+  /** Strict mode: a signer the fake cannot check is refused; otherwise it passes unchecked. */
+  private void unverifiable(String why) {
+    if (strict) {
+      throw mismatch("The request signature we calculated does not match the signature you "
+          + "provided. Check your Google secret key and signing method. (" + why + ")", "", "");
+    }
   }
 
   static boolean isSigned(Request req) {
@@ -97,7 +126,10 @@ final class SignedUrls {
     }
     PublicKey key = signers.get(cred[0]);
     if (key == null || algorithm.equals("GOOG4-HMAC-SHA256")) {
-      return; // no key registered for this signer: format and expiry are all we can check
+      // no key registered for this signer: format and expiry are all we can check
+      unverifiable(key == null ? "no signer registered as " + cred[0]
+          : "HMAC signatures cannot be checked by the fake");
+      return;
     }
     byte[] signature;
     try {
@@ -136,8 +168,10 @@ final class SignedUrls {
           .with("xmlDetails", "Request signature expired at: "
               + GcsJson.time(Instant.ofEpochSecond(expires)));
     }
-    PublicKey key = signers.get(required(req, "GoogleAccessId"));
+    String accessId = required(req, "GoogleAccessId");
+    PublicKey key = signers.get(accessId);
     if (key == null) {
+      unverifiable("no signer registered as " + accessId);
       return;
     }
     byte[] signature;

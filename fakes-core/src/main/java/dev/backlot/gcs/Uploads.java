@@ -6,10 +6,11 @@ import dev.backlot.engine.Json;
 import dev.backlot.engine.Multipart;
 import dev.backlot.engine.Request;
 import dev.backlot.engine.Response;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -22,8 +23,13 @@ import java.util.regex.Pattern;
  */
 final class Uploads {
 
+  // "bytes first-last/total", "bytes first-*/total" (the body runs to the end of the object),
+  // "bytes */total"; total may be "*" (not known yet)
   private static final Pattern CONTENT_RANGE =
-      Pattern.compile("bytes\\s+(?:(\\d+)-(\\d+)|\\*)/(\\d+|\\*)");
+      Pattern.compile("bytes\\s+(?:(\\d+)-(\\d+|\\*)|\\*)/(\\d+|\\*)");
+
+  /** How long GCS keeps a resumable session: a week after it was started. */
+  static final Duration SESSION_LIFETIME = Duration.ofDays(7);
 
   /** An open resumable session. Guarded by its own monitor. */
   static final class Session {
@@ -37,12 +43,16 @@ final class Uploads {
     final Long declaredLength;
     /** Started through the XML API (signed URL): finishes with an empty body, as GCS does. */
     final boolean xml;
-    byte[] buf;
+    /** When the session stops being usable (GCS: a week after it was started). */
+    final Instant expires;
+    // Grows only as bytes arrive: a start that declares a large length allocates nothing.
+    byte[] buf = new byte[0];
     int size;
     volatile GcsObject result;
 
     Session(String id, String bucket, String name, ObjectMeta meta, Preconditions pre,
-        String declaredMd5, String declaredCrc32c, Long declaredLength, boolean xml) {
+        String declaredMd5, String declaredCrc32c, Long declaredLength, boolean xml,
+        Instant expires) {
       this.id = id;
       this.bucket = bucket;
       this.name = name;
@@ -52,8 +62,7 @@ final class Uploads {
       this.declaredCrc32c = declaredCrc32c;
       this.declaredLength = declaredLength;
       this.xml = xml;
-      int initial = declaredLength == null ? 64 * 1024 : (int) Math.min(declaredLength, 64L << 20);
-      this.buf = new byte[Math.max(initial, 16)];
+      this.expires = expires;
     }
 
     void append(byte[] data, int from) {
@@ -62,7 +71,8 @@ final class Uploads {
         return;
       }
       if (size + n > buf.length) {
-        long want = Math.max((long) buf.length * 2, (long) size + n);
+        long want = Math.max(Math.min((long) buf.length * 2, (long) size + n + (16L << 20)),
+            (long) size + n);
         if (want > Integer.MAX_VALUE - 16) {
           throw new HttpError(400, "Upload exceeds the size the fake can hold").with("reason", "invalid");
         }
@@ -85,7 +95,38 @@ final class Uploads {
   }
 
   int open() {
+    expire();
     return (int) sessions.values().stream().filter(s -> s.result == null).count();
+  }
+
+  /** Bytes the open sessions hold in their buffers (what they received, nothing declared). */
+  long heldBytes() {
+    long n = 0;
+    for (Session s : sessions.values()) {
+      synchronized (s) {
+        n += s.buf == null ? 0 : s.buf.length;
+      }
+    }
+    return n;
+  }
+
+  /** Drops the sessions older than a week on the fake's clock, as GCS forgets them. */
+  void expire() {
+    Instant now = fake.clock().instant();
+    sessions.values().removeIf(s -> !now.isBefore(s.expires));
+  }
+
+  /** The live session {@code id}; a 404 when it never existed, was cancelled or has expired. */
+  private Session session(String id) {
+    Session s = id == null ? null : sessions.get(id);
+    if (s != null && !fake.clock().instant().isBefore(s.expires)) {
+      sessions.remove(id, s);
+      s = null;
+    }
+    if (s == null) {
+      throw new HttpError(404, "No such upload session: " + id).with("reason", "notFound");
+    }
+    return s;
   }
 
   /** {@code POST /upload/storage/v1/b/{bucket}/o}. */
@@ -219,8 +260,10 @@ final class Uploads {
 
   private Session newSession(String bucket, String name, ObjectMeta meta, Preconditions pre,
       String md5, String crc32c, Long length, boolean xml) {
-    String id = "ABPtcP" + UUID.randomUUID().toString().replace("-", "");
-    Session s = new Session(id, bucket, name, meta, pre, md5, crc32c, length, xml);
+    expire();
+    String id = "ABPtcP" + fake.ids().hex(32);
+    Session s = new Session(id, bucket, name, meta, pre, md5, crc32c, length, xml,
+        fake.clock().instant().plus(SESSION_LIFETIME));
     sessions.put(id, s);
     return s;
   }
@@ -231,7 +274,11 @@ final class Uploads {
       return null;
     }
     try {
-      return Long.parseLong(v.trim());
+      long n = Long.parseLong(v.trim());
+      if (n < 0) {
+        throw new NumberFormatException("negative");
+      }
+      return n;
     } catch (NumberFormatException e) {
       throw new HttpError(400, "Invalid X-Upload-Content-Length: " + v).with("reason", "invalid");
     }
@@ -240,20 +287,13 @@ final class Uploads {
   /** {@code DELETE} on a session URL: cancels it with GCS's 499. */
   Response cancel(Request req) {
     String id = req.query("upload_id");
-    Session s = id == null ? null : sessions.remove(id);
-    if (s == null) {
-      throw new HttpError(404, "No such upload session: " + id).with("reason", "notFound");
-    }
+    sessions.remove(id, session(id));
     return Response.status(499);
   }
 
   /** {@code PUT} on a session URL: a chunk, a status query, or the finalising request. */
   Response chunk(Request req) {
-    String id = req.query("upload_id");
-    Session s = id == null ? null : sessions.get(id);
-    if (s == null) {
-      throw new HttpError(404, "No such upload session: " + id).with("reason", "notFound");
-    }
+    Session s = session(req.query("upload_id"));
     return chunk(req, s, o -> s.xml ? xmlFinal(o) : Response.json(200, GcsJson.object(o, fake.base(req))));
   }
 
@@ -289,9 +329,9 @@ final class Uploads {
     } else {
       Matcher m = CONTENT_RANGE.matcher(cr.trim());
       if (!m.matches()) {
-        throw new HttpError(400, "Failed to parse Content-Range header: " + cr).with("reason", "invalid");
+        throw badRange(cr);
       }
-      total = m.group(3).equals("*") ? -1 : Long.parseLong(m.group(3));
+      total = m.group(3).equals("*") ? -1 : number(m.group(3), cr);
       if (m.group(1) == null) {
         // bytes */N or bytes */*: a status query, or finalising when every byte is here
         if (total >= 0 && total == s.size) {
@@ -303,14 +343,25 @@ final class Uploads {
         }
         return incomplete(s);
       }
-      first = Long.parseLong(m.group(1));
-      last = Long.parseLong(m.group(2));
-      if (last < first || (total >= 0 && last >= total)) {
-        throw new HttpError(400, "Invalid Content-Range: " + cr).with("reason", "invalid");
-      }
-      if (body.length != last - first + 1) {
-        throw new HttpError(400, "Content-Range " + cr + " does not match the " + body.length
-            + " bytes of the request body").with("reason", "invalid");
+      first = number(m.group(1), cr);
+      if (m.group(2).equals("*")) {
+        // "first-*": the body is the rest of the object (the Node client's single-request
+        // upload, whose length it may not know), so this request ends the upload
+        last = first + body.length - 1;
+        if (total < 0) {
+          total = first + body.length;
+        } else if (last >= total) {
+          throw new HttpError(400, "Invalid Content-Range: " + cr).with("reason", "invalid");
+        }
+      } else {
+        last = number(m.group(2), cr);
+        if (last < first || (total >= 0 && last >= total)) {
+          throw new HttpError(400, "Invalid Content-Range: " + cr).with("reason", "invalid");
+        }
+        if (body.length != last - first + 1) {
+          throw new HttpError(400, "Content-Range " + cr + " does not match the " + body.length
+              + " bytes of the request body").with("reason", "invalid");
+        }
       }
     }
     if (first > s.size) {
@@ -334,6 +385,19 @@ final class Uploads {
       throw new HttpError(400, "Upload is larger than the declared total " + total).with("reason", "invalid");
     }
     return incomplete(s);
+  }
+
+  private static HttpError badRange(String cr) {
+    return new HttpError(400, "Failed to parse Content-Range header: " + cr).with("reason", "invalid");
+  }
+
+  /** A Content-Range number; one too large for a long is a 400, as GCS answers. */
+  private static long number(String digits, String cr) {
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      throw badRange(cr);
+    }
   }
 
   private static Response incomplete(Session s) {

@@ -42,7 +42,7 @@ final class XmlApi {
     String name = req.pathParam("object");
     GcsObject o = fake.store().require(bucket, name, generation(req));
     Preconditions.ofXmlHeaders(req).checkRead(o);
-    return Media.download(req, o, xmlEtag(o));
+    return Media.download(req, o, xmlEtag(o), fake.maxBodyBytes());
   }
 
   Response put(Request req) {
@@ -91,6 +91,8 @@ final class XmlApi {
   private void verify(Request req) {
     if (SignedUrls.isSigned(req)) {
       fake.signedUrls().verify(req);
+    } else if (fake.signedUrls().strict()) {
+      throw SignedUrls.anonymous(req);
     }
   }
 

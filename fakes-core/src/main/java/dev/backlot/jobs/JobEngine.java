@@ -3,20 +3,13 @@ package dev.backlot.jobs;
 import dev.backlot.engine.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
@@ -75,45 +68,19 @@ public final class JobEngine implements AutoCloseable {
   /** The default number of progress steps of a job. */
   public static final int DEFAULT_STEPS = 5;
 
-  private final Object lock = new Object();
-  private final Clock clock;
-  private final int maxRunning;
-  private final JobWorker worker;
   private final Duration defaultDuration;
   private final int defaultSteps;
   private final ToIntFunction<Object> defaultStepsOf;
-  private final Comparator<Object> queueOrder;
-  private final JobState interruptedState;
-  private final String interruptMessage;
-  private final Supplier<String> ids;
   private final JobScripts scripts;
-  private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
-
-  // Everything below is guarded by lock.
-  private final Map<String, Rec> jobs = new LinkedHashMap<>();
-  private final Set<Rec> queue = new LinkedHashSet<>(); // QUEUED, FIFO
-  private final Set<Rec> throttled = new LinkedHashSet<>();
-  private final Set<Rec> running = new LinkedHashSet<>();
-  private final List<Violation> violations = new ArrayList<>();
-  private final ArrayDeque<Event> events = new ArrayDeque<>();
-  private boolean draining;
-  private long submitted;
-  private long idCounter;
-  private long epoch;
-  private Clock.Cancellable dispatchTask;
-  private boolean closed;
+  // the state and the machinery; every operation below runs under core.lock
+  private final JobCore core;
 
   private JobEngine(Builder b) {
-    this.clock = b.clock;
-    this.maxRunning = b.maxRunning;
-    this.worker = b.worker;
+    this.core = new JobCore(b.clock, b.maxRunning, b.worker, b.queueOrder, b.interruptedState,
+        b.interruptMessage, b.ids);
     this.defaultDuration = b.defaultDuration;
     this.defaultSteps = b.defaultSteps;
     this.defaultStepsOf = b.defaultStepsOf;
-    this.queueOrder = b.queueOrder;
-    this.interruptedState = b.interruptedState;
-    this.interruptMessage = b.interruptMessage;
-    this.ids = b.ids;
     this.scripts = new JobScripts(this);
   }
 
@@ -142,77 +109,77 @@ public final class JobEngine implements AutoCloseable {
    */
   public Job submit(String id, Object input) {
     Job snap;
-    synchronized (lock) {
-      if (closed) {
+    synchronized (core.lock) {
+      if (core.closed) {
         throw new IllegalStateException("the job engine is closed");
       }
-      String jobId = id != null ? id : nextIdLocked();
-      if (jobs.containsKey(jobId)) {
+      String jobId = id != null ? id : core.nextIdLocked();
+      if (core.jobs.containsKey(jobId)) {
         throw new IllegalArgumentException("a job with id " + jobId + " already exists");
       }
       int steps = defaultStepsOf == null ? defaultSteps : Math.max(0, defaultStepsOf.applyAsInt(input));
       JobScripts.Draft d = scripts.bindLocked(jobId, input, defaultDuration, steps);
-      Rec rec = new Rec(jobId, ++submitted, input, d.build(), d.stallRule, epoch);
-      Instant now = clock.instant();
+      JobRecord rec = new JobRecord(jobId, ++core.submitted, input, d.build(), d.stallRule, core.epoch);
+      Instant now = core.clock.instant();
       rec.history.add(new StateChange(JobState.QUEUED, now));
       rec.setProgress(new Progress(0, rec.script.steps()));
-      jobs.put(jobId, rec);
+      core.jobs.put(jobId, rec);
       Job submittedSnap = rec.snapshot(now);
-      events.add(new Event(submittedSnap, null, JobState.QUEUED, l -> l.onSubmit(submittedSnap), epoch));
+      core.events.add(new JobCore.Event(submittedSnap, null, JobState.QUEUED, l -> l.onSubmit(submittedSnap), core.epoch));
       if (rec.script.throttle().isZero()) {
-        queue.add(rec);
-        requestDispatchLocked();
+        core.queue.add(rec);
+        core.requestDispatchLocked();
       } else {
-        transitionLocked(rec, JobState.THROTTLED, "submit() with a scripted throttle");
-        throttled.add(rec);
+        core.transitionLocked(rec, JobState.THROTTLED, "submit() with a scripted throttle");
+        core.throttled.add(rec);
         long token = rec.token;
-        rec.task = clock.schedule(rec.script.throttle(), () -> unthrottle(rec, token));
+        rec.task = core.clock.schedule(rec.script.throttle(), () -> core.unthrottle(rec, token));
       }
       snap = rec.snapshot(now);
     }
-    drain();
+    core.drain();
     return snap;
   }
 
   /** A snapshot of the job with this id, if it was submitted since the last reset. */
   public Optional<Job> job(String id) {
-    synchronized (lock) {
-      Rec rec = jobs.get(id);
-      return rec == null ? Optional.empty() : Optional.of(rec.snapshot(clock.instant()));
+    synchronized (core.lock) {
+      JobRecord rec = core.jobs.get(id);
+      return rec == null ? Optional.empty() : Optional.of(rec.snapshot(core.clock.instant()));
     }
   }
 
   /** Snapshots of every job, in submission order. */
   public List<Job> jobs() {
-    synchronized (lock) {
-      return snapshotsLocked(jobs.values());
+    synchronized (core.lock) {
+      return core.snapshotsLocked(core.jobs.values());
     }
   }
 
   /** Snapshots of the jobs in {@code state}, in submission order. */
   public List<Job> jobs(JobState state) {
-    synchronized (lock) {
-      List<Rec> in = new ArrayList<>();
-      for (Rec r : jobs.values()) {
+    synchronized (core.lock) {
+      List<JobRecord> in = new ArrayList<>();
+      for (JobRecord r : core.jobs.values()) {
         if (r.state == state) {
           in.add(r);
         }
       }
-      return snapshotsLocked(in);
+      return core.snapshotsLocked(in);
     }
   }
 
   /** Snapshots of the QUEUED jobs in the order they will start (ComfyUI's {@code queue_pending}). */
   public List<Job> queue() {
-    synchronized (lock) {
-      return snapshotsLocked(queueOrder == null ? queue : inRunOrderLocked());
+    synchronized (core.lock) {
+      return core.snapshotsLocked(core.queueOrder == null ? core.queue : core.inRunOrderLocked());
     }
   }
 
   /** Snapshots of the RUNNING jobs, oldest start first (ComfyUI's {@code queue_running}). */
   public List<Job> running() {
-    synchronized (lock) {
-      return snapshotsLocked(running);
+    synchronized (core.lock) {
+      return core.snapshotsLocked(core.running);
     }
   }
 
@@ -223,12 +190,12 @@ public final class JobEngine implements AutoCloseable {
 
   /** How many jobs are in each state (every state is a key). */
   public Map<JobState, Integer> counts() {
-    synchronized (lock) {
+    synchronized (core.lock) {
       Map<JobState, Integer> c = new EnumMap<>(JobState.class);
       for (JobState s : JobState.values()) {
         c.put(s, 0);
       }
-      for (Rec r : jobs.values()) {
+      for (JobRecord r : core.jobs.values()) {
         c.merge(r.state, 1, Integer::sum);
       }
       return c;
@@ -237,19 +204,19 @@ public final class JobEngine implements AutoCloseable {
 
   /** How many jobs were submitted since the last reset. */
   public long submittedCount() {
-    synchronized (lock) {
-      return submitted;
+    synchronized (core.lock) {
+      return core.submitted;
     }
   }
 
   /** The most jobs that may be RUNNING at once. */
   public int maxRunning() {
-    return maxRunning;
+    return core.maxRunning;
   }
 
   /** The clock jobs are timed on. */
   public Clock clock() {
-    return clock;
+    return core.clock;
   }
 
   /** The test's script book for this engine's jobs. */
@@ -266,11 +233,11 @@ public final class JobEngine implements AutoCloseable {
    */
   public boolean cancel(String id) {
     boolean done;
-    synchronized (lock) {
-      Rec rec = jobs.get(id);
-      done = rec != null && rec.state.isWaiting() && cancelWaitingLocked(rec, "cancel()");
+    synchronized (core.lock) {
+      JobRecord rec = core.jobs.get(id);
+      done = rec != null && rec.state.isWaiting() && core.cancelWaitingLocked(rec, "cancel()");
     }
-    drain();
+    core.drain();
     return done;
   }
 
@@ -283,11 +250,11 @@ public final class JobEngine implements AutoCloseable {
    */
   public boolean interrupt(String id) {
     boolean done;
-    synchronized (lock) {
-      Rec rec = jobs.get(id);
-      done = rec != null && rec.state == JobState.RUNNING && interruptLocked(rec, "interrupt()");
+    synchronized (core.lock) {
+      JobRecord rec = core.jobs.get(id);
+      done = rec != null && rec.state == JobState.RUNNING && core.interruptLocked(rec, "interrupt()");
     }
-    drain();
+    core.drain();
     return done;
   }
 
@@ -299,17 +266,17 @@ public final class JobEngine implements AutoCloseable {
    */
   public boolean abort(String id) {
     boolean done;
-    synchronized (lock) {
-      Rec rec = jobs.get(id);
+    synchronized (core.lock) {
+      JobRecord rec = core.jobs.get(id);
       if (rec == null || rec.state.isTerminal()) {
         done = false;
       } else if (rec.state == JobState.RUNNING) {
-        done = interruptLocked(rec, "abort()");
+        done = core.interruptLocked(rec, "abort()");
       } else {
-        done = cancelWaitingLocked(rec, "abort()");
+        done = core.cancelWaitingLocked(rec, "abort()");
       }
     }
-    drain();
+    core.drain();
     return done;
   }
 
@@ -321,14 +288,14 @@ public final class JobEngine implements AutoCloseable {
    */
   public List<Job> clearQueue() {
     List<Job> out = new ArrayList<>();
-    synchronized (lock) {
-      for (Rec rec : new ArrayList<>(jobs.values())) {
-        if (rec.state.isWaiting() && cancelWaitingLocked(rec, "clearQueue()")) {
-          out.add(rec.snapshot(clock.instant()));
+    synchronized (core.lock) {
+      for (JobRecord rec : new ArrayList<>(core.jobs.values())) {
+        if (rec.state.isWaiting() && core.cancelWaitingLocked(rec, "clearQueue()")) {
+          out.add(rec.snapshot(core.clock.instant()));
         }
       }
     }
-    drain();
+    core.drain();
     return out;
   }
 
@@ -339,14 +306,14 @@ public final class JobEngine implements AutoCloseable {
    */
   public List<Job> interruptRunning() {
     List<Job> out = new ArrayList<>();
-    synchronized (lock) {
-      for (Rec rec : new ArrayList<>(running)) {
-        if (interruptLocked(rec, "interruptRunning()")) {
-          out.add(rec.snapshot(clock.instant()));
+    synchronized (core.lock) {
+      for (JobRecord rec : new ArrayList<>(core.running)) {
+        if (core.interruptLocked(rec, "interruptRunning()")) {
+          out.add(rec.snapshot(core.clock.instant()));
         }
       }
     }
-    drain();
+    core.drain();
     return out;
   }
 
@@ -358,11 +325,11 @@ public final class JobEngine implements AutoCloseable {
    */
   public boolean release(String id) {
     boolean done;
-    synchronized (lock) {
-      Rec rec = jobs.get(id);
-      done = rec != null && releaseLocked(rec);
+    synchronized (core.lock) {
+      JobRecord rec = core.jobs.get(id);
+      done = rec != null && core.releaseLocked(rec);
     }
-    drain();
+    core.drain();
     return done;
   }
 
@@ -376,7 +343,7 @@ public final class JobEngine implements AutoCloseable {
    * @throws IllegalArgumentException for an unknown id
    */
   public boolean succeed(String id, Object output) {
-    return finish(id, JobState.SUCCEEDED, output, null, "succeed()");
+    return core.finish(id, JobState.SUCCEEDED, output, null, "succeed()");
   }
 
   /**
@@ -388,7 +355,7 @@ public final class JobEngine implements AutoCloseable {
    */
   public boolean fail(String id, String message, Object details) {
     Objects.requireNonNull(message, "message");
-    return finish(id, JobState.FAILED, null, new JobFailure(message, details), "fail()");
+    return core.finish(id, JobState.FAILED, null, new JobFailure(message, details), "fail()");
   }
 
   /**
@@ -402,10 +369,10 @@ public final class JobEngine implements AutoCloseable {
   public boolean progress(String id, int value, int max) {
     Progress next = new Progress(value, max);
     boolean done;
-    synchronized (lock) {
-      done = setProgressLocked(requireLocked(id), next, "progress()");
+    synchronized (core.lock) {
+      done = core.setProgressLocked(core.requireLocked(id), next, "progress()");
     }
-    drain();
+    core.drain();
     return done;
   }
 
@@ -413,20 +380,20 @@ public final class JobEngine implements AutoCloseable {
 
   /** Adds a listener; see {@link JobListener} for order and threads. Kept across {@link #reset()}. */
   public void addListener(JobListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    core.listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** Removes a listener added earlier. */
   public void removeListener(JobListener listener) {
-    listeners.remove(listener);
+    core.listeners.remove(listener);
   }
 
   // ------------------------------------------------------------------ violations and invariants
 
   /** The violations recorded since the last reset, oldest first. */
   public List<Violation> violations() {
-    synchronized (lock) {
-      return List.copyOf(violations);
+    synchronized (core.lock) {
+      return List.copyOf(core.violations);
     }
   }
 
@@ -434,7 +401,7 @@ public final class JobEngine implements AutoCloseable {
   public void assertNoViolations() {
     List<Violation> v = violations();
     if (!v.isEmpty()) {
-      throw new AssertionError(numbered("the job engine recorded " + v.size() + " violation(s)", v));
+      throw new AssertionError(Invariants.numbered("the job engine recorded " + v.size() + " violation(s)", v));
     }
   }
 
@@ -447,76 +414,17 @@ public final class JobEngine implements AutoCloseable {
    * @return the broken invariants, in words; empty when all hold
    */
   public List<String> invariantProblems() {
-    synchronized (lock) {
-      List<String> p = new ArrayList<>();
-      int waiting = 0;
-      int terminal = 0;
-      for (Map.Entry<String, Rec> e : jobs.entrySet()) {
-        Rec r = e.getValue();
-        String id = e.getKey();
-        if (!id.equals(r.id)) {
-          p.add(id + " is filed under another job's id " + r.id);
-        }
-        boolean inQueue = queue.contains(r);
-        boolean inThrottled = throttled.contains(r);
-        boolean inRunning = running.contains(r);
-        int places = (inQueue ? 1 : 0) + (inThrottled ? 1 : 0) + (inRunning ? 1 : 0);
-        boolean placed =
-            switch (r.state) {
-              case QUEUED -> inQueue && places == 1;
-              case THROTTLED -> inThrottled && places == 1;
-              case RUNNING -> inRunning && places == 1;
-              default -> places == 0;
-            };
-        if (!placed) {
-          p.add(id + " is " + r.state + " but queued=" + inQueue + " throttled=" + inThrottled
-              + " running=" + inRunning);
-        }
-        if (r.state.isTerminal()) {
-          terminal++;
-        } else if (r.state.isWaiting()) {
-          waiting++;
-        }
-        checkHistory(r, p);
-        for (int i = 1; i < r.progressLog.size(); i++) {
-          if (r.progressLog.get(i - 1).wouldGoBackTo(r.progressLog.get(i))) {
-            p.add(id + " progress went back: " + r.progressLog);
-            break;
-          }
-        }
-        if (r.state == JobState.SUCCEEDED && r.failure != null) {
-          p.add(id + " SUCCEEDED with a failure " + r.failure);
-        }
-        if (r.state == JobState.FAILED && r.failure == null) {
-          p.add(id + " FAILED without a failure");
-        }
-      }
-      for (Set<Rec> s : List.of(queue, throttled, running)) {
-        for (Rec r : s) {
-          if (jobs.get(r.id) != r) {
-            p.add(r.id + " is held by the engine but not among its jobs");
-          }
-        }
-      }
-      if (submitted != jobs.size()) {
-        p.add("lost jobs: " + submitted + " submitted but " + jobs.size() + " known");
-      }
-      if (waiting + running.size() + terminal != jobs.size()) {
-        p.add("jobs in no state: " + waiting + " waiting + " + running.size() + " running + "
-            + terminal + " terminal != " + jobs.size());
-      }
-      if (running.size() > maxRunning) {
-        p.add(running.size() + " jobs RUNNING, more than the " + maxRunning + " allowed");
-      }
-      return p;
+    synchronized (core.lock) {
+      return Invariants.problems(core);
     }
   }
+
 
   /** Throws an {@link AssertionError} listing every broken invariant, if there is any. */
   public void assertInvariants() {
     List<String> p = invariantProblems();
     if (!p.isEmpty()) {
-      throw new AssertionError(numbered("job engine invariants broken (" + this + ")", p));
+      throw new AssertionError(Invariants.numbered("job engine invariants broken (" + this + ")", p));
     }
   }
 
@@ -527,10 +435,10 @@ public final class JobEngine implements AutoCloseable {
     if (!v.isEmpty() || !p.isEmpty()) {
       StringBuilder b = new StringBuilder();
       if (!v.isEmpty()) {
-        b.append(numbered("the job engine recorded " + v.size() + " violation(s)", v));
+        b.append(Invariants.numbered("the job engine recorded " + v.size() + " violation(s)", v));
       }
       if (!p.isEmpty()) {
-        b.append(b.length() > 0 ? "\n" : "").append(numbered("invariants broken", p));
+        b.append(b.length() > 0 ? "\n" : "").append(Invariants.numbered("invariants broken", p));
       }
       throw new AssertionError(b.toString());
     }
@@ -544,18 +452,18 @@ public final class JobEngine implements AutoCloseable {
    * flight on another thread (a worker computing) is ignored when it returns.
    */
   public void reset() {
-    synchronized (lock) {
-      cancelAllTasksLocked();
-      jobs.clear();
-      queue.clear();
-      throttled.clear();
-      running.clear();
-      violations.clear();
-      events.clear();
+    synchronized (core.lock) {
+      core.cancelAllTasksLocked();
+      core.jobs.clear();
+      core.queue.clear();
+      core.throttled.clear();
+      core.running.clear();
+      core.violations.clear();
+      core.events.clear();
       scripts.clearLocked();
-      submitted = 0;
-      idCounter = 0;
-      epoch++;
+      core.submitted = 0;
+      core.idCounter = 0;
+      core.epoch++;
     }
   }
 
@@ -565,454 +473,46 @@ public final class JobEngine implements AutoCloseable {
    */
   @Override
   public void close() {
-    synchronized (lock) {
-      closed = true;
-      cancelAllTasksLocked();
-      events.clear();
-      epoch++;
+    synchronized (core.lock) {
+      core.closed = true;
+      core.cancelAllTasksLocked();
+      core.events.clear();
+      core.epoch++;
     }
   }
 
   @Override
   public String toString() {
     Map<JobState, Integer> c = counts();
-    return "JobEngine[" + c + ", max " + maxRunning + " running, " + clock + "]";
+    return "JobEngine[" + c + ", max " + core.maxRunning + " running, " + core.clock + "]";
   }
 
   // ================================================================== internals
 
   Object lock() {
-    return lock;
+    return core.lock;
   }
 
   /** Called by a rule's release(): frees its held jobs and stops it stalling more. */
   void releaseRule(ScriptRule rule) {
-    synchronized (lock) {
+    synchronized (core.lock) {
       rule.markReleasedLocked();
-      for (Rec rec : jobs.values()) {
+      for (JobRecord rec : core.jobs.values()) {
         if (rec.stallRule == rule) {
-          releaseLocked(rec);
+          core.releaseLocked(rec);
         }
       }
     }
-    drain();
+    core.drain();
   }
 
   void releaseAllJobs() {
-    synchronized (lock) {
-      for (Rec rec : jobs.values()) {
-        releaseLocked(rec);
+    synchronized (core.lock) {
+      for (JobRecord rec : core.jobs.values()) {
+        core.releaseLocked(rec);
       }
     }
-    drain();
-  }
-
-  private boolean releaseLocked(Rec rec) {
-    if (rec.state.isTerminal() || !rec.script.stalls() || rec.released) {
-      return false;
-    }
-    rec.released = true;
-    if (rec.stalled) {
-      rec.stalled = false;
-      rec.paused = rec.paused.plus(Duration.between(rec.stalledSince, clock.instant()));
-      scheduleNextLocked(rec);
-    }
-    return true;
-  }
-
-  /** The QUEUED jobs in the order they will start under the builder's {@code queueOrder}. */
-  private List<Rec> inRunOrderLocked() {
-    List<Rec> order = new ArrayList<>(queue);
-    // List.sort is stable, so equal jobs keep their FIFO order.
-    order.sort((a, b) -> queueOrder.compare(a.input, b.input));
-    return order;
-  }
-
-  private String nextIdLocked() {
-    while (true) {
-      String id = ids != null ? ids.get() : "job-" + (++idCounter);
-      if (!jobs.containsKey(id) || ids != null) {
-        return id;
-      }
-    }
-  }
-
-  private Rec requireLocked(String id) {
-    Rec rec = jobs.get(id);
-    if (rec == null) {
-      throw new IllegalArgumentException("no job with id " + id);
-    }
-    return rec;
-  }
-
-  private boolean isCurrentLocked(Rec rec, long token) {
-    return !closed && rec.epoch == epoch && rec.token == token;
-  }
-
-  /** The single place where a job changes state: checks the table, records, emits. */
-  private boolean transitionLocked(Rec rec, JobState to, String cause) {
-    return transitionLocked(rec, to, cause, null, null);
-  }
-
-  private boolean transitionLocked(Rec rec, JobState to, String cause, Object output, JobFailure failure) {
-    JobState from = rec.state;
-    String why = JobTransitions.whyIllegal(from, to);
-    Instant now = clock.instant();
-    if (why != null) {
-      violations.add(new Violation(Violation.Kind.TRANSITION, rec.id, from, to, "refused " + cause + ": " + why, now));
-      return false;
-    }
-    rec.state = to;
-    rec.history.add(new StateChange(to, now));
-    if (to == JobState.SUCCEEDED) {
-      rec.output = output;
-    } else if (to == JobState.FAILED) {
-      rec.failure = failure;
-    }
-    Job snap = rec.snapshot(now);
-    events.add(new Event(snap, from, to, l -> l.onTransition(snap, from, to), rec.epoch));
-    return true;
-  }
-
-  private boolean setProgressLocked(Rec rec, Progress next, String cause) {
-    Instant now = clock.instant();
-    if (rec.state != JobState.RUNNING) {
-      violations.add(new Violation(Violation.Kind.PROGRESS, rec.id, rec.state, rec.state,
-          "refused " + cause + " " + next + ": the job is not RUNNING", now));
-      return false;
-    }
-    if (rec.progress.wouldGoBackTo(next)) {
-      violations.add(new Violation(Violation.Kind.PROGRESS, rec.id, rec.state, rec.state,
-          "refused " + cause + ": progress would go back from " + rec.progress + " to " + next, now));
-      return false;
-    }
-    rec.setProgress(next);
-    Job snap = rec.snapshot(now);
-    events.add(new Event(snap, JobState.RUNNING, JobState.RUNNING, l -> l.onProgress(snap, next), rec.epoch));
-    return true;
-  }
-
-  private boolean cancelWaitingLocked(Rec rec, String cause) {
-    JobState from = rec.state;
-    if (!transitionLocked(rec, JobState.CANCELLED, cause)) {
-      return false;
-    }
-    (from == JobState.QUEUED ? queue : throttled).remove(rec);
-    invalidateLocked(rec);
-    return true;
-  }
-
-  private boolean interruptLocked(Rec rec, String cause) {
-    JobFailure f = interruptedState == JobState.FAILED ? JobFailure.of(interruptMessage) : null;
-    return endRunningLocked(rec, interruptedState, null, f, cause);
-  }
-
-  /** Ends a RUNNING job: the only way out of the running set. */
-  private boolean endRunningLocked(Rec rec, JobState to, Object output, JobFailure failure, String cause) {
-    if (!transitionLocked(rec, to, cause, output, failure)) {
-      return false;
-    }
-    running.remove(rec);
-    invalidateLocked(rec);
-    rec.stalled = false;
-    requestDispatchLocked();
-    return true;
-  }
-
-  private boolean finish(String id, JobState to, Object output, JobFailure failure, String cause) {
-    boolean done;
-    synchronized (lock) {
-      done = endRunningLocked(requireLocked(id), to, output, failure, cause);
-    }
-    drain();
-    return done;
-  }
-
-  /** Stops the job's pending task and makes any in-flight one stale. */
-  private void invalidateLocked(Rec rec) {
-    rec.token++;
-    if (rec.task != null) {
-      rec.task.cancel();
-      rec.task = null;
-    }
-  }
-
-  private void cancelAllTasksLocked() {
-    for (Rec rec : jobs.values()) {
-      invalidateLocked(rec);
-    }
-    if (dispatchTask != null) {
-      dispatchTask.cancel();
-      dispatchTask = null;
-    }
-  }
-
-  private void requestDispatchLocked() {
-    if (dispatchTask == null && !closed && !queue.isEmpty() && running.size() < maxRunning) {
-      long e = epoch;
-      dispatchTask = clock.schedule(Duration.ZERO, () -> dispatch(e));
-    }
-  }
-
-  private void dispatch(long forEpoch) {
-    synchronized (lock) {
-      if (forEpoch != epoch || closed) {
-        return;
-      }
-      dispatchTask = null;
-      while (running.size() < maxRunning && !queue.isEmpty()) {
-        Rec rec = queueOrder == null ? queue.iterator().next() : inRunOrderLocked().get(0);
-        if (!transitionLocked(rec, JobState.RUNNING, "dispatch")) {
-          break; // cannot happen: queue holds only QUEUED jobs (checked by the invariants)
-        }
-        queue.remove(rec);
-        running.add(rec);
-        rec.runStart = clock.instant();
-        scheduleNextLocked(rec);
-      }
-    }
-    drain();
-  }
-
-  private void unthrottle(Rec rec, long token) {
-    synchronized (lock) {
-      if (!isCurrentLocked(rec, token)) {
-        return;
-      }
-      rec.task = null;
-      if (transitionLocked(rec, JobState.QUEUED, "end of scripted throttle")) {
-        throttled.remove(rec);
-        queue.add(rec);
-        requestDispatchLocked();
-      }
-    }
-    drain();
-  }
-
-  /** Schedules the next step of a RUNNING job, or holds it if it stalls here. */
-  private void scheduleNextLocked(Rec rec) {
-    JobScript s = rec.script;
-    int k = rec.stepsDone;
-    if (s.stallAfterSteps() == k && !rec.released) {
-      rec.stalled = true;
-      rec.stalledSince = clock.instant();
-      return;
-    }
-    Instant due = k < s.steps() ? rec.dueOfStep(k + 1) : rec.dueOfEnd();
-    Duration delay = Duration.between(clock.instant(), due);
-    long token = rec.token;
-    rec.task = clock.schedule(delay.isNegative() ? Duration.ZERO : delay, () -> step(rec, token));
-  }
-
-  private void step(Rec rec, long token) {
-    boolean finish = false;
-    synchronized (lock) {
-      if (!isCurrentLocked(rec, token)) {
-        return;
-      }
-      rec.task = null;
-      int steps = rec.script.steps();
-      if (rec.stepsDone < steps) {
-        rec.stepsDone++;
-        setProgressLocked(rec, new Progress(rec.stepsDone, steps), "scripted step");
-      }
-      if (rec.stepsDone == steps && (rec.script.stallAfterSteps() != steps || rec.released)) {
-        finish = true;
-      } else {
-        scheduleNextLocked(rec);
-      }
-    }
-    drain();
-    if (finish) {
-      complete(rec, token);
-    }
-  }
-
-  /** The end of a job's run: the outcome, calling the worker outside the lock. */
-  private void complete(Rec rec, long token) {
-    JobScript s = rec.script;
-    Object output = null;
-    JobFailure failure = null;
-    JobState end;
-    switch (s.outcome()) {
-      case FAIL -> {
-        end = JobState.FAILED;
-        failure = s.failure();
-      }
-      case CANCEL -> end = JobState.CANCELLED;
-      default -> {
-        end = JobState.SUCCEEDED;
-        if (s.fixedOutput()) {
-          output = s.output();
-        } else {
-          Job snap;
-          synchronized (lock) {
-            if (!isCurrentLocked(rec, token)) {
-              return;
-            }
-            snap = rec.snapshot(clock.instant());
-          }
-          try {
-            output = worker.work(snap);
-          } catch (Throwable t) { // a worker bug must not leave the job RUNNING forever
-            end = JobState.FAILED;
-            String m = t.getMessage();
-            failure = new JobFailure(m != null ? m : t.getClass().getName(), t);
-          }
-        }
-      }
-    }
-    synchronized (lock) {
-      if (!isCurrentLocked(rec, token)) {
-        return; // interrupted, reset or closed while the worker ran
-      }
-      endRunningLocked(rec, end, output, failure, "end of script");
-    }
-    drain();
-  }
-
-  /**
-   * Delivers queued events to the listeners, one at a time, in order. Whoever finds no drainer
-   * active becomes it; others return at once (their events are delivered by the active drainer,
-   * which checks for more under the lock before it stops).
-   */
-  private void drain() {
-    synchronized (lock) {
-      if (draining || events.isEmpty()) {
-        return;
-      }
-      draining = true;
-    }
-    boolean stopped = false;
-    try {
-      while (true) {
-        Event e;
-        synchronized (lock) {
-          e = events.poll();
-          if (e == null) {
-            draining = false;
-            stopped = true;
-            return;
-          }
-        }
-        for (JobListener l : listeners) {
-          try {
-            e.call.accept(l);
-          } catch (RuntimeException | Error t) {
-            synchronized (lock) {
-              if (e.epoch == epoch) {
-                violations.add(new Violation(Violation.Kind.LISTENER, e.job.id(), e.job.state(), e.job.state(),
-                    "listener " + l + " threw on " + e.describe() + ": " + t, clock.instant()));
-              }
-            }
-          }
-        }
-      }
-    } finally {
-      if (!stopped) {
-        synchronized (lock) {
-          draining = false;
-        }
-      }
-    }
-  }
-
-  private List<Job> snapshotsLocked(Iterable<Rec> recs) {
-    Instant now = clock.instant();
-    List<Job> out = new ArrayList<>();
-    for (Rec r : recs) {
-      out.add(r.snapshot(now));
-    }
-    return Collections.unmodifiableList(out);
-  }
-
-  private void checkHistory(Rec r, List<String> p) {
-    List<StateChange> h = r.history;
-    if (h.isEmpty() || h.get(0).state() != JobState.QUEUED) {
-      p.add(r.id + " history does not start QUEUED: " + h);
-      return;
-    }
-    for (int i = 1; i < h.size(); i++) {
-      if (!JobTransitions.isLegal(h.get(i - 1).state(), h.get(i).state())) {
-        p.add(r.id + " history has an illegal step " + h.get(i - 1).state() + " -> " + h.get(i).state() + ": " + h);
-      }
-      if (h.get(i).at().isBefore(h.get(i - 1).at())) {
-        p.add(r.id + " history goes back in time: " + h);
-      }
-    }
-    if (h.get(h.size() - 1).state() != r.state) {
-      p.add(r.id + " is " + r.state + " but its history ends " + h.get(h.size() - 1).state());
-    }
-  }
-
-  private static String numbered(String title, List<?> items) {
-    StringBuilder b = new StringBuilder(title).append(':');
-    for (int i = 0; i < items.size(); i++) {
-      b.append("\n  ").append(i + 1).append(". ").append(items.get(i));
-    }
-    return b.toString();
-  }
-
-  /** An event waiting to be delivered. {@code from} is null for a submission. */
-  private record Event(Job job, JobState from, JobState to, Consumer<JobListener> call, long epoch) {
-    String describe() {
-      if (from == null) {
-        return "onSubmit(" + job.id() + ")";
-      }
-      return from == to ? "onProgress(" + job.id() + " " + job.progress() + ")"
-          : "onTransition(" + job.id() + " " + from + " -> " + to + ")";
-    }
-  }
-
-  /** The engine's mutable record of one job; guarded by the engine's lock. */
-  private static final class Rec {
-    final String id;
-    final long sequence;
-    final Object input;
-    final JobScript script;
-    final ScriptRule stallRule;
-    final long epoch;
-    final List<StateChange> history = new ArrayList<>(4);
-    final List<Progress> progressLog = new ArrayList<>();
-    JobState state = JobState.QUEUED;
-    Progress progress;
-    Object output;
-    JobFailure failure;
-    long token;
-    Clock.Cancellable task;
-    Instant runStart;
-    Duration paused = Duration.ZERO;
-    int stepsDone;
-    boolean stalled;
-    boolean released;
-    Instant stalledSince;
-
-    Rec(String id, long sequence, Object input, JobScript script, ScriptRule stallRule, long epoch) {
-      this.id = id;
-      this.sequence = sequence;
-      this.input = input;
-      this.script = script;
-      this.stallRule = stallRule;
-      this.epoch = epoch;
-    }
-
-    void setProgress(Progress p) {
-      progress = p;
-      progressLog.add(p);
-    }
-
-    Instant dueOfStep(int k) {
-      return runStart.plus(paused).plus(script.duration().multipliedBy(k).dividedBy(script.steps()));
-    }
-
-    Instant dueOfEnd() {
-      return runStart.plus(paused).plus(script.duration());
-    }
-
-    Job snapshot(Instant asOf) {
-      return new Job(id, sequence, input, state, List.copyOf(history), progress, output, failure,
-          script, stalled, asOf);
-    }
+    core.drain();
   }
 
   /** Builds a {@link JobEngine}; every setting has a default. */

@@ -167,6 +167,24 @@ class ComfyUiFilesTest {
   }
 
   @Test
+  void previewQualitiesOfAnySizeAreClampedAsLibjpegDoesNot500() {
+    // ComfyUI: int() of any digit string, then Pillow/libjpeg clamp the quality to 1..100
+    HttpResponse<byte[]> huge = view("filename", "example.png", "type", "input",
+        "preview", "jpeg;99999999999");
+    assertThat(huge.statusCode()).isEqualTo(200);
+    assertThat(huge.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+    assertThat(huge.body()).isEqualTo(view("filename", "example.png", "type", "input",
+        "preview", "jpeg;100").body());
+    HttpResponse<byte[]> enormous = view("filename", "example.png", "type", "input",
+        "preview", "webp;" + "9".repeat(40));
+    assertThat(enormous.statusCode()).isEqualTo(200);
+    HttpResponse<byte[]> zero = view("filename", "example.png", "type", "input", "preview", "jpeg;0");
+    assertThat(zero.statusCode()).isEqualTo(200);
+    assertThat(zero.body()).isEqualTo(view("filename", "example.png", "type", "input",
+        "preview", "jpeg;1").body());
+  }
+
+  @Test
   void loadImageUsesUploadsAndOutputsTheirSize() throws Exception {
     WsClient ws = WsClient.connect(comfy.wsUri(), "c");
     try {

@@ -343,6 +343,23 @@ class ComfyUiValidationTest {
   }
 
   @Test
+  void emptyOrNonJsonBodiesAreTheFaithful500sOfUnguardedRequestJson() {
+    // ComfyUI awaits request.json() unguarded on these routes: aiohttp answers 500
+    for (String path : new String[] {"/prompt", "/history", "/free", "/queue", "/api/prompt"}) {
+      for (String body : new String[] {"", "not json"}) {
+        HttpResponse<byte[]> r = http.post(path, body);
+        assertThat(r.statusCode()).as(path + " <- '" + body + "'").isEqualTo(500);
+        assertThat(Http.text(r)).isEqualTo("500 Internal Server Error\n\nServer got itself in trouble");
+      }
+    }
+    // /interrupt guards the parse (a global interrupt) but not .get on a non-object
+    assertThat(http.post("/interrupt", "").statusCode()).isEqualTo(200);
+    assertThat(http.post("/interrupt", "not json").statusCode()).isEqualTo(200);
+    assertThat(http.post("/interrupt", "[1]").statusCode()).isEqualTo(500);
+    assertThat(http.queue(Workflows.example(), "c", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void aCycleIsRejectedWithoutHanging() {
     ObjectNode p = Workflows.example();
     ObjectNode a = p.putObject("20");
