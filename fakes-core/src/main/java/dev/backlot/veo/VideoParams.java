@@ -83,7 +83,7 @@ final class VideoParams {
       }
       if (b64 != null) {
         try {
-          imageBytes = Base64.getMimeDecoder().decode(b64);
+          imageBytes = decode(b64);
         } catch (IllegalArgumentException e) {
           throw GoogleErrors.invalid(
               "Invalid value at 'instances[0].image.bytesBase64Encoded': not base64 (" + e.getMessage() + ").");
@@ -194,6 +194,14 @@ final class VideoParams {
     long seed = Media.seedOf("veo", model, promptText, imageBytes, imageUri, userSeed);
     return new VeoRequest(api, model, null, promptText, hasImage, aspect, resolution, duration,
         samples, width, height, fps, storageUri, seed);
+  }
+
+  /** Protobuf's JSON bytes: standard or URL-safe base64, padding optional. */
+  private static byte[] decode(String b64) {
+    String clean = b64.replaceAll("\\s", "");
+    return clean.indexOf('-') >= 0 || clean.indexOf('_') >= 0
+        ? Base64.getUrlDecoder().decode(clean)
+        : Base64.getDecoder().decode(clean);
   }
 
   private static String text(JsonNode parent, String field, String path) {
