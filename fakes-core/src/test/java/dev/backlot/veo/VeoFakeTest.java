@@ -377,6 +377,46 @@ class VeoFakeTest {
   }
 
   @Test
+  void aGcsSinkGetsEachSampleAndASinkThatThrowsFailsTheOperation() throws Exception {
+    Map<String, byte[]> stored = new java.util.concurrent.ConcurrentHashMap<>();
+    boolean[] broken = {false};
+    try (VeoFake v = VeoFake.builder().clock(clock).storage((bucket, name, bytes, type) -> {
+      if (broken[0]) {
+        throw new IllegalStateException("storage.objects.create access to " + bucket + " denied");
+      }
+      assertThat(type).isEqualTo("video/mp4");
+      stored.put(bucket + "/" + name, bytes);
+    }).start()) {
+      Map<String, String> auth = Map.of("Authorization", "Bearer any");
+      String path = String.format(VERTEX, "veo-2.0-generate-001") + ":predictLongRunning";
+      String ok = call(v, "POST", path, body("\"durationSeconds\":5,\"sampleCount\":2,"
+          + "\"storageUri\":\"gs://out\""), auth).json().path("name").asText();
+      clock.advance(VeoFake.DEFAULT_DURATION);
+      JsonNode done = v.operation(ok).orElseThrow();
+      assertThat(done.at("/response/videos")).hasSize(2);
+      for (JsonNode video : done.at("/response/videos")) {
+        String uri = video.path("gcsUri").asText();
+        assertThat(uri).matches("gs://out/\\d+/sample_[01]\\.mp4");
+        assertThat(stored).containsKey(uri.substring("gs://".length()));
+        assertThat(video.has("bytesBase64Encoded")).isFalse();
+      }
+      assertThat(stored).hasSize(2);
+
+      broken[0] = true;
+      String bad = call(v, "POST", path, body("\"durationSeconds\":5,\"storageUri\":\"gs://out/x/\""), auth)
+          .json().path("name").asText();
+      clock.advance(VeoFake.DEFAULT_DURATION);
+      JsonNode failed = call(v, "POST", String.format(VERTEX, "veo-2.0-generate-001") + ":fetchPredictOperation",
+          "{\"operationName\":\"" + bad + "\"}", auth).json();
+      assertThat(failed.path("done").asBoolean()).isTrue();
+      assertThat(failed.at("/error/code").asInt()).isEqualTo(13);
+      assertThat(failed.at("/error/message").asText()).contains("access to out denied");
+      assertThat(v.jobs().job(bad).orElseThrow().state()).isEqualTo(JobState.FAILED);
+      v.jobs().assertHealthy();
+    }
+  }
+
+  @Test
   void faultsAnswerInGooglesShape() throws Exception {
     veo.faults().on("POST", "/v1beta/models/{model}:predictLongRunning").next(1).status(429);
     Reply r = gemini("veo-3.0-generate-001", body(""));
