@@ -46,7 +46,7 @@ final class GeminiApi {
     for (int i = 0; i < parsed.sampleCount(); i++) {
       fileIds.add(fake.ids().token(12));
     }
-    Job job = fake.submit(parsed.withOperationName(name), new VeoFake.Plan(List.copyOf(fileIds), null, null));
+    Job job = fake.submit(parsed.withOperationName(name), new VeoFake.Plan(List.copyOf(fileIds), null, null, null));
     return GoogleErrors.json(200, fake.render(job));
   }
 

@@ -80,7 +80,7 @@ public final class VeoFake extends FakeServer<VeoFake> {
   private final Set<String> models;
   private final Set<String> apiKeys;
   private final Set<String> accessTokens;
-  private final GcsSink storage;
+  private volatile GcsSink storage;
   private final int fps;
   private final JobEngine jobs;
   // Minted at submission, so ids follow the order of requests; cleared by reset.
@@ -88,7 +88,7 @@ public final class VeoFake extends FakeServer<VeoFake> {
   private final Map<String, String> fileOwners = new ConcurrentHashMap<>();
 
   /** Outputs named when an operation is accepted: Gemini file ids, or a GCS folder. */
-  record Plan(List<String> fileIds, String bucket, String objectPrefix) {}
+  record Plan(List<String> fileIds, String bucket, String objectPrefix, GcsSink sink) {}
 
   private VeoFake(Builder b) {
     super("veo", b);
@@ -132,6 +132,19 @@ public final class VeoFake extends FakeServer<VeoFake> {
   }
 
   /**
+   * Wires (or, with null, unwires) the sink for Vertex outputs after the fake was built, e.g. to a
+   * GCS fake started later; operations accepted from now on use it. Kept across {@link #reset()}.
+   *
+   * <pre>{@code
+   * veo.storage((bucket, name, bytes, type) -> gcs.putObject(bucket, name, bytes, type, Map.of()));
+   * }</pre>
+   */
+  public VeoFake storage(GcsSink sink) {
+    this.storage = sink;
+    return this;
+  }
+
+  /**
    * An operation as a client polling it now receives it (the Gemini or the Vertex form, as it was
    * created), if the name is known.
    */
@@ -139,7 +152,10 @@ public final class VeoFake extends FakeServer<VeoFake> {
     return jobs.job(name).map(this::render);
   }
 
-  /** The ids of the Gemini files generated so far (files of finished operations), in order. */
+  /**
+   * The ids of the Gemini files generated since the last reset (of operations that finished with
+   * videos), in order, expired ones included.
+   */
   public List<String> files() {
     List<String> out = new ArrayList<>();
     for (Job j : jobs.jobs()) {
@@ -154,7 +170,10 @@ public final class VeoFake extends FakeServer<VeoFake> {
     return out;
   }
 
-  /** The MP4 of a generated Gemini file (as {@code files/{id}:download} serves it), if any. */
+  /**
+   * The MP4 of a generated Gemini file, as {@code files/{id}:download} serves it (empty for an
+   * unknown or expired file). Builds the clip if nobody downloaded it yet.
+   */
   public Optional<byte[]> file(String fileId) {
     return clipOf(fileId).map(c -> c.bytes().clone());
   }
@@ -217,8 +236,9 @@ public final class VeoFake extends FakeServer<VeoFake> {
     return fps;
   }
 
-  boolean hasStorage() {
-    return storage != null;
+  /** The sink wired now, or null. */
+  GcsSink storage() {
+    return storage;
   }
 
   /** Records the plan and submits the job (the plan first: a job may finish at once). */
@@ -342,7 +362,7 @@ public final class VeoFake extends FakeServer<VeoFake> {
           Media.seedOf(r.seed(), i), now);
       if (plan.bucket() != null) {
         String name = plan.objectPrefix() + "sample_" + i + ".mp4";
-        storage.write(plan.bucket(), name, c.bytes(), Media.MP4);
+        plan.sink().write(plan.bucket(), name, c.bytes(), Media.MP4);
         c = c.storedAt("gs://" + plan.bucket() + "/" + name);
       }
       clips.add(c);

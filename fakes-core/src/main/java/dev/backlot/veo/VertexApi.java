@@ -48,8 +48,9 @@ final class VertexApi {
     JsonNode body = VeoFake.body(req);
     VeoRequest parsed = VideoParams.parse(body, VeoRequest.Api.VERTEX, model, fake.fps());
     String name = resource + "/operations/" + fake.ids().uuid();
-    VeoFake.Plan plan = new VeoFake.Plan(List.of(), null, null);
-    if (parsed.storageUri() != null && fake.hasStorage()) {
+    GcsSink sink = fake.storage();
+    VeoFake.Plan plan = new VeoFake.Plan(List.of(), null, null, null);
+    if (parsed.storageUri() != null && sink != null) {
       String rest = parsed.storageUri().substring("gs://".length());
       int slash = rest.indexOf('/');
       String bucket = slash < 0 ? rest : rest.substring(0, slash);
@@ -58,7 +59,7 @@ final class VertexApi {
         prefix += "/";
       }
       String folder = Long.toUnsignedString(fake.ids().nextLong(Long.MAX_VALUE));
-      plan = new VeoFake.Plan(List.of(), bucket, prefix + folder + "/");
+      plan = new VeoFake.Plan(List.of(), bucket, prefix + folder + "/", sink);
     }
     Job job = fake.submit(parsed.withOperationName(name), plan);
     return GoogleErrors.json(200, fake.render(job));

@@ -24,7 +24,8 @@
  *       fields refused as protobuf's JSON parser does. Errors in Google's shape {@code {"error":
  *       {"code", "message", "status", "details"?}}}: 400 INVALID_ARGUMENT, 403 PERMISSION_DENIED
  *       (no key), 400 API_KEY_INVALID (a key the builder did not list), 401 UNAUTHENTICATED
- *       (Vertex without a token), 404 NOT_FOUND (unknown model or operation).
+ *       (Vertex without a token), 404 NOT_FOUND (unknown model or operation), 403 PERMISSION_DENIED
+ *       (a file that does not exist or expired, as the Files API answers).
  *   <li>Every operation is a job on {@link dev.backlot.jobs.JobEngine} (names in {@link
  *       dev.backlot.jobs.LongRunningOperations}); scripts make it fail (a google.rpc.Status in
  *       {@code error}), stall, run longer, or finish with every sample filtered.

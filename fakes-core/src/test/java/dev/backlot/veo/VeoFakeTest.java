@@ -417,6 +417,24 @@ class VeoFakeTest {
   }
 
   @Test
+  void aSinkWiredAfterStartIsUsedAndUnwiringFallsBackToInlineBytes() throws Exception {
+    Map<String, byte[]> stored = new java.util.concurrent.ConcurrentHashMap<>();
+    veo.storage((bucket, name, bytes, type) -> stored.put(bucket + "/" + name, bytes));
+    Map<String, String> auth = Map.of("Authorization", "Bearer tok");
+    String path = String.format(VERTEX, "veo-3.0-generate-001") + ":predictLongRunning";
+    String params = body("\"durationSeconds\":4,\"storageUri\":\"gs://late/p\"");
+    String wired = call("POST", path, params, auth).json().path("name").asText();
+    veo.storage(null);
+    String inline = call("POST", path, params, auth).json().path("name").asText();
+    clock.advance(VeoFake.DEFAULT_DURATION);
+    assertThat(veo.operation(wired).orElseThrow().at("/response/videos/0/gcsUri").asText())
+        .matches("gs://late/p/\\d+/sample_0\\.mp4");
+    assertThat(stored).hasSize(1);
+    assertThat(veo.operation(inline).orElseThrow().at("/response/videos/0/bytesBase64Encoded").asText())
+        .isNotEmpty();
+  }
+
+  @Test
   void faultsAnswerInGooglesShape() throws Exception {
     veo.faults().on("POST", "/v1beta/models/{model}:predictLongRunning").next(1).status(429);
     Reply r = gemini("veo-3.0-generate-001", body(""));
