@@ -11,7 +11,7 @@ const ai = new GoogleGenAI({ apiKey: env.VEO_KEY, httpOptions: { baseUrl: env.VE
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function run(model, prompt, config) {
-  let op = await ai.models.generateVideos({ model, prompt, config });
+  let op = await ai.models.generateVideos({ model, source: { prompt }, config });
   const seen = [op.done ? "done" : "pending"];
   const deadline = Date.now() + 90_000;
   while (!op.done) {
@@ -58,13 +58,13 @@ const out = {};
 
 // 3. errors the SDK surfaces as ApiError
 out.unknownModel = await apiError(() =>
-  ai.models.generateVideos({ model: "veo-0-nonexistent", prompt: "x" }));
+  ai.models.generateVideos({ model: "veo-0-nonexistent", source: { prompt: "x" } }));
 out.badAspect = await apiError(() =>
-  ai.models.generateVideos({ model: "veo-3.0-generate-001", prompt: "x", config: { aspectRatio: "1:1" } }));
+  ai.models.generateVideos({ model: "veo-3.0-generate-001", source: { prompt: "x" }, config: { aspectRatio: "1:1" } }));
 out.badDuration = await apiError(() =>
-  ai.models.generateVideos({ model: "veo-3.1-generate-preview", prompt: "x", config: { durationSeconds: 30 } }));
+  ai.models.generateVideos({ model: "veo-3.1-generate-preview", source: { prompt: "x" }, config: { durationSeconds: 30 } }));
 const wrongKey = new GoogleGenAI({ apiKey: "not-a-key", httpOptions: { baseUrl: env.VEO_URL } });
 out.wrongKey = await apiError(() =>
-  wrongKey.models.generateVideos({ model: "veo-3.0-generate-001", prompt: "x" }));
+  wrongKey.models.generateVideos({ model: "veo-3.0-generate-001", source: { prompt: "x" } }));
 
 console.log(JSON.stringify(out));

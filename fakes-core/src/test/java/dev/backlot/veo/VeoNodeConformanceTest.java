@@ -65,6 +65,34 @@ class VeoNodeConformanceTest {
     }
   }
 
+  @Test
+  void googleGenAiInVertexModeFetchesThePredictOperation(@TempDir Path dir) throws Exception {
+    Node.assumeAvailable();
+    Map<String, byte[]> stored = new java.util.concurrent.ConcurrentHashMap<>();
+    try (VeoFake veo = VeoFake.builder().duration(Duration.ofMillis(300)).accessTokens("ya29.js-token")
+        .storage((bucket, name, bytes, type) -> stored.put("gs://" + bucket + "/" + name, bytes)).start()) {
+      Node.Result inline = Node.run("veo/vertex.mjs", Map.of(
+          "VEO_URL", veo.baseUri().toString(), "OUT_DIR", dir.toString()));
+      assertThat(inline.exitCode()).as(inline.output()).isZero();
+      JsonNode a = Json.parse(inline.lastLine());
+      assertThat(a.path("name").asText()).startsWith(
+          "projects/js-project/locations/europe-west4/publishers/google/models/veo-3.1-generate-001/operations/");
+      assertThat(a.path("done").asBoolean()).isTrue();
+      assertThat(a.path("mimeType").asText()).isEqualTo("video/mp4");
+      Probe.assertVideo(Path.of(a.path("path").asText()), 1280, 720, 6);
+
+      Node.Result gcs = Node.run("veo/vertex.mjs", Map.of(
+          "VEO_URL", veo.baseUri().toString(), "OUT_DIR", dir.toString(), "STORAGE_URI", "gs://js-out/runs/"));
+      assertThat(gcs.exitCode()).as(gcs.output()).isZero();
+      String uri = Json.parse(gcs.lastLine()).path("uri").asText();
+      assertThat(uri).matches("gs://js-out/runs/\\d+/sample_0\\.mp4");
+      Probe.assertVideo(stored.get(uri), 1280, 720, 6);
+      assertThat(veo.journal().count(e -> e.path().endsWith(":fetchPredictOperation"))).isGreaterThanOrEqualTo(2);
+      assertThat(veo.journal().count(e -> "Bearer ya29.js-token".equals(e.header("Authorization"))))
+          .isEqualTo(veo.journal().count(e -> true));
+    }
+  }
+
   private static void assertApiError(JsonNode e, int status, String text) {
     assertThat(e.path("thrown").asBoolean()).as(e.toString()).isTrue();
     assertThat(e.path("name").asText()).isEqualTo("ApiError");
