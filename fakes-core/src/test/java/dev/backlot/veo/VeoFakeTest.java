@@ -399,6 +399,7 @@ class VeoFakeTest {
         assertThat(uri).matches("gs://out/\\d+/sample_[01]\\.mp4");
         assertThat(stored).containsKey(uri.substring("gs://".length()));
         assertThat(video.has("bytesBase64Encoded")).isFalse();
+        Probe.assertVideo(stored.get(uri.substring("gs://".length())), 1280, 720, 5);
       }
       assertThat(stored).hasSize(2);
 
