@@ -10,6 +10,7 @@ import dev.backlot.engine.FakeServer;
 import dev.backlot.gcs.GcsFake;
 import dev.backlot.http.HttpFake;
 import dev.backlot.openai.OpenAiFake;
+import dev.backlot.veo.VeoFake;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,7 @@ final class FakeCatalog {
     ENTRIES.put("comfyui", server(ComfyUiFake::builder));
     ENTRIES.put("gcs", server(GcsFake::builder));
     ENTRIES.put("redis", FakeCatalog::redis);
+    ENTRIES.put("veo", server(VeoFake::builder));
   }
 
   private FakeCatalog() {}
