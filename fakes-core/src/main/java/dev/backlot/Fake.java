@@ -1,6 +1,6 @@
 package dev.backlot;
 
-import dev.backlot.engine.Clock;
+import dev.backlot.time.Clock;
 import dev.backlot.fault.FaultPlan;
 import dev.backlot.journal.Journal;
 import java.net.URI;

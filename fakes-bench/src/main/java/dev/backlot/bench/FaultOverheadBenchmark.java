@@ -1,8 +1,8 @@
 package dev.backlot.bench;
 
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.fault.FaultPlan;
 import dev.backlot.http.HttpFake;
 import java.io.IOException;
@@ -150,7 +150,7 @@ public class FaultOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-      plan = new FaultPlan(1, dev.backlot.engine.Clock.system(), new dev.backlot.journal.Journal(),
+      plan = new FaultPlan(1, dev.backlot.time.Clock.system(), new dev.backlot.journal.Journal(),
           () -> ErrorShape.DEFAULT);
       install(plan, rules);
       request = Request.of("GET", "/ping", Map.of("Accept", "*/*"), null);

@@ -3,7 +3,7 @@ package dev.backlot.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.Fake;
 import dev.backlot.comfyui.ComfyUiFake;
-import dev.backlot.engine.Clock;
+import dev.backlot.time.Clock;
 import dev.backlot.journal.Journal;
 import dev.backlot.redis.FakeRedis;
 import dev.backlot.engine.FakeServer;

@@ -1,5 +1,11 @@
 package dev.backlot.engine;
 
+import dev.backlot.time.Clock;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.Fake;
 import dev.backlot.fault.FaultPlan;

@@ -1,5 +1,7 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.Request;
+import dev.backlot.wire.SseStream;
 import dev.backlot.fault.FaultPlan;
 import dev.backlot.fault.MessageFault;
 import dev.backlot.fault.StreamTrigger;

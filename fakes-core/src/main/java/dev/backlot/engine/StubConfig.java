@@ -1,5 +1,7 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.PathTemplate;
+import dev.backlot.wire.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,5 +1,6 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.Request;
 import dev.backlot.fault.FaultPlan;
 import dev.backlot.fault.MessageFault;
 import dev.backlot.fault.StreamTrigger;

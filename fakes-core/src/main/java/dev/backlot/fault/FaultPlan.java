@@ -1,9 +1,9 @@
 package dev.backlot.fault;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.Journal;
 import dev.backlot.journal.RequestPattern;

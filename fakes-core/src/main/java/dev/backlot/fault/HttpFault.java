@@ -1,6 +1,6 @@
 package dev.backlot.fault;
 
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import java.time.Duration;
 import java.util.Random;
 import java.util.function.Supplier;

@@ -2,11 +2,11 @@ package dev.backlot.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.PathTemplate;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.PathTemplate;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.RequestPattern;
 import io.undertow.util.StatusCodes;

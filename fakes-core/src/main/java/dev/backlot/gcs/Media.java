@@ -1,8 +1,8 @@
 package dev.backlot.gcs;
 
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.ZoneOffset;

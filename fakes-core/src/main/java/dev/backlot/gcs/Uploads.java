@@ -1,11 +1,11 @@
 package dev.backlot.gcs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Multipart;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Multipart;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.backlot.gcs;
 
 import dev.backlot.engine.Handler;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;

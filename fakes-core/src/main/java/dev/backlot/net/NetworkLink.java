@@ -1,7 +1,7 @@
 package dev.backlot.net;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.Clock.Cancellable;
+import dev.backlot.time.Clock;
+import dev.backlot.time.Clock.Cancellable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

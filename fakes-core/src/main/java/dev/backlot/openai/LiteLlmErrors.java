@@ -1,10 +1,10 @@
 package dev.backlot.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -6,7 +6,7 @@ import com.github.fppt.jedismock.datastructures.RMHash;
 import com.github.fppt.jedismock.datastructures.RMString;
 import com.github.fppt.jedismock.datastructures.Slice;
 import com.github.fppt.jedismock.storage.RedisBase;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import dev.backlot.jobs.Vocabularies;
 import dev.backlot.jobs.Vocabulary;
 import java.nio.charset.StandardCharsets;

@@ -2,8 +2,8 @@ package dev.backlot.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.RequestPattern;
 import java.net.URI;
 import java.net.http.HttpClient;

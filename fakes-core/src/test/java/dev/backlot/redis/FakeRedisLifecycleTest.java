@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.backlot.Fake;
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import dev.backlot.journal.Entry;
 import java.io.IOException;
 import java.net.ConnectException;

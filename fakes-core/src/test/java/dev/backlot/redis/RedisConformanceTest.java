@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LMoveArgs;
 import io.lettuce.core.Limit;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import dev.backlot.fault.CommandRule;
 import dev.backlot.fault.FaultPlan;
 import dev.backlot.journal.Entry;

@@ -1,7 +1,7 @@
 package dev.backlot.junit;
 
 import dev.backlot.Fake;
-import dev.backlot.engine.Clock;
+import dev.backlot.time.Clock;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

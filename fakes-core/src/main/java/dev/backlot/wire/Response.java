@@ -1,4 +1,4 @@
-package dev.backlot.engine;
+package dev.backlot.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,11 +56,12 @@ public final class Response {
   }
 
   /** This response, marked as the answer to a request that no stub or route handled. */
-  Response asNoRoute() {
+  public Response asNoRoute() {
     return new Response(status, headers, body, sse, later, true);
   }
 
-  boolean isNoRoute() {
+  /** Whether this answers a request that no stub or route handled (journalled as such). */
+  public boolean isNoRoute() {
     return noRoute;
   }
 
@@ -174,11 +175,13 @@ public final class Response {
     return later != null;
   }
 
-  Consumer<SseStream> sseWriter() {
+  /** The writer of an event stream ({@link #sse}), or null. */
+  public Consumer<SseStream> sseWriter() {
     return sse;
   }
 
-  CompletionStage<Response> deferred() {
+  /** The answer to come of a {@linkplain #later deferred} response, or null. */
+  public CompletionStage<Response> deferred() {
     return later;
   }
 
