@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.backlot.wire.ErrorShape;
 import dev.backlot.engine.FakeServer;
+import dev.backlot.engine.Handler;
 import dev.backlot.wire.HttpError;
 import dev.backlot.wire.Json;
 import dev.backlot.wire.Multipart;
@@ -232,20 +233,22 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
 
   /** ComfyUI's middleware: loopback Host/Origin mismatch is a 403; OPTIONS is an empty 200. */
   @Override
-  protected Response answer(Request req) throws Exception {
-    String host = req.header("Host");
-    String origin = req.header("Origin");
-    if (host != null && origin != null && originMismatch(host, origin)) {
-      return Response.status(403);
-    }
-    if ("OPTIONS".equals(req.method())) {
-      return Response.status(200);
-    }
-    try {
-      return super.answer(req);
-    } catch (Validator.ServerError | Py.PyException e) {
-      return aiohttpError(500, e.getMessage(), Map.of());
-    }
+  protected Handler decorate(Handler next) {
+    return req -> {
+      String host = req.header("Host");
+      String origin = req.header("Origin");
+      if (host != null && origin != null && originMismatch(host, origin)) {
+        return Response.status(403);
+      }
+      if ("OPTIONS".equals(req.method())) {
+        return Response.status(200);
+      }
+      try {
+        return next.handle(req);
+      } catch (Validator.ServerError | Py.PyException e) {
+        return aiohttpError(500, e.getMessage(), Map.of());
+      }
+    };
   }
 
   private static boolean originMismatch(String host, String origin) {

@@ -245,21 +245,6 @@ public final class GcsFake extends FakeServer<GcsFake> {
     return host == null || host.isEmpty() ? baseUri().toString() : "http://" + host;
   }
 
-  /** Request bodies sent with {@code Content-Encoding: gzip} (the Java client's JSON) are inflated. */
-  @Override
-  protected Response answer(Request req) throws Exception {
-    String encoding = req.header("Content-Encoding");
-    if (encoding != null && encoding.trim().equalsIgnoreCase("gzip") && req.body().length > 0) {
-      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(req.body()))) {
-        req = req.withBody(in.readAllBytes());
-      } catch (IOException e) {
-        throw new HttpError(400, "Request body is not valid gzip: " + e.getMessage())
-            .with("reason", "invalid");
-      }
-    }
-    return super.answer(req);
-  }
-
   /** Answers an embedded (batch) request through stubs and routes, errors in the GCS shape. */
   Response dispatch(Request req) {
     try {

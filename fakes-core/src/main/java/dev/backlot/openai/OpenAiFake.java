@@ -330,6 +330,9 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
     LlmRequest call = new LlmRequest("chat/completions", model, prompt, conversation.toString(), body, req);
 
     Mock mock = mock(body, model, stream);
+    if (mock != null && mock.timeout != null) {
+      return mock.timeout;
+    }
     if (mock != null && mock.raw != null && !stream) {
       return withCallHeaders(Response.json(200, completeMockObject(mock.raw, model)), model, sequence.incrementAndGet());
     }
@@ -494,6 +497,9 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
     List<String> stops = Validation.stops(body);
 
     Mock mock = mock(body, model, stream);
+    if (mock != null && mock.timeout != null) {
+      return mock.timeout;
+    }
     int promptTokens = 0;
     for (String p : prompts) {
       promptTokens += Tokens.count(p);
@@ -854,7 +860,7 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
   /** Marks the journal entry of {@code req} with the fault (best effort: matched by id and path). */
   private void noteFault(Request req, LlmFaults.Action a) {
     for (Entry e : journal().find(e -> e.id() == req.id() && e.kind() == Entry.Kind.HTTP && e.path().equals(req.path()))) {
-      e.fault("openai." + a.describe());
+      recorder().fault(e, "openai." + a.describe());
     }
   }
 
@@ -1088,6 +1094,8 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
     ObjectNode raw;
     LlmFaults.Action streamError;
     Duration delay = Duration.ZERO;
+    /** {@code mock_timeout}: the error answered after the timeout, on the fake's clock. */
+    Response timeout;
   }
 
   private Mock mock(ObjectNode body, String model, boolean stream) {
@@ -1100,7 +1108,8 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
       double t = body.path("timeout").asDouble(600);
       HttpError timeout = LiteLlmErrors.error(
           408, "litellm.Timeout: Connection timed out. Timeout passed=" + t + ", time taken=" + t + " seconds", null, null);
-      throw new DeferredError(timeout, Duration.ofMillis((long) (t * 1000)));
+      m.timeout = later(Duration.ofMillis((long) (t * 1000)), errorShape().render(timeout));
+      return m;
     }
     if (body.path("mock_delay").isNumber()) {
       m.delay = Duration.ofMillis((long) (body.get("mock_delay").asDouble() * 1000));
@@ -1174,27 +1183,6 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
       out.set("usage", Usage.MOCK.json());
     }
     return out;
-  }
-
-  /** An error answered after a delay on the fake's clock ({@code mock_timeout}). */
-  private static final class DeferredError extends RuntimeException {
-    final HttpError error;
-    final Duration after;
-
-    DeferredError(HttpError error, Duration after) {
-      super(null, null, false, false);
-      this.error = error;
-      this.after = after;
-    }
-  }
-
-  @Override
-  protected Response answer(Request req) throws Exception {
-    try {
-      return super.answer(req);
-    } catch (DeferredError d) {
-      return later(d.after, errorShape().render(d.error));
-    }
   }
 
   // ------------------------------------------------------------------ helpers
