@@ -158,7 +158,9 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
                 .set(UndertowOptions.DECODE_URL, false)
                 .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
-                .set(UndertowOptions.MAX_ENTITY_SIZE, maxBodyBytes)
+                // no listener-wide cap: the request path sets it per exchange (chunked bodies
+                // are capped by the request path itself)
+                .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
                 // -1: idle keep-alive connections stay open. 0 would close every connection as
                 // soon as it goes idle, racing pooled clients that reuse it ("no bytes" errors).
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, -1)
