@@ -118,8 +118,19 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
   }
 
   /** A fake with the defaults: random port, system clock, core nodes, one worker. */
+  public ComfyUiFake() {
+    this(builder());
+  }
+
+  /**
+   * A fake with the defaults.
+   *
+   * @deprecated use {@code new ComfyUiFake()} or {@code ComfyUiFake.builder()...build()}, as
+   *     every fake is constructed
+   */
+  @Deprecated
   public static ComfyUiFake create() {
-    return builder().build();
+    return new ComfyUiFake();
   }
 
   public static Builder builder() {
@@ -307,7 +318,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     }
     r.get("/", req -> Response.bytes(200, ("<!DOCTYPE html><html><head><title>ComfyUI</title>"
         + "</head><body>ComfyUI (Backlot fake)</body></html>").getBytes(StandardCharsets.UTF_8),
-        "text/html").header("Cache-Control", "no-cache"));
+        "text/html").addHeader("Cache-Control", "no-cache"));
   }
 
   private static Response json(int status, JsonNode body) {
@@ -665,18 +676,18 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
           ? Integer.parseInt(info[info.length - 1]) : 90;
       // The JDK has no WebP encoder: webp previews are JPEG (see the class notes in the report).
       byte[] jpeg = reencode(bytes, "jpeg", quality);
-      return Response.bytes(200, jpeg, "image/jpeg").header("Content-Disposition", disposition);
+      return Response.bytes(200, jpeg, "image/jpeg").addHeader("Content-Disposition", disposition);
     }
     if ("rgb".equals(channel) || "a".equals(channel)) {
       return Response.bytes(200, reencode(bytes, channel, 0), "image/png")
-          .header("Content-Disposition", disposition);
+          .addHeader("Content-Disposition", disposition);
     }
     String type2 = FileStore.contentType(name);
     if (List.of("text/html", "text/html-sandboxed", "application/xhtml+xml", "text/javascript",
         "text/css").contains(type2)) {
       type2 = "application/octet-stream";
     }
-    return Response.bytes(200, bytes, type2).header("Content-Disposition", disposition);
+    return Response.bytes(200, bytes, type2).addHeader("Content-Disposition", disposition);
   }
 
   /** PIL-style conversions for {@code /view}: RGB or alpha-only PNG, or a JPEG preview. */

@@ -113,7 +113,7 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     if (!allowed.isEmpty()) {
       return errorShape()
           .render(405, "Method " + request.method() + " not allowed on " + request.path(), Map.of())
-          .withHeader("Allow", String.join(", ", allowed));
+          .setHeader("Allow", String.join(", ", allowed));
     }
     List<String> near = nearMisses(request);
     Map<String, Object> details = near.isEmpty() ? Map.of() : Map.of("nearMisses", near);

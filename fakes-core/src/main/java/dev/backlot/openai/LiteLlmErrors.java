@@ -45,7 +45,7 @@ final class LiteLlmErrors {
         Response r = Response.json(status, body);
         if (details.get(HEADERS) instanceof Map<?, ?> headers) {
           for (Map.Entry<?, ?> h : headers.entrySet()) {
-            r = r.header(String.valueOf(h.getKey()), String.valueOf(h.getValue()));
+            r = r.addHeader(String.valueOf(h.getKey()), String.valueOf(h.getValue()));
           }
         }
         return r;

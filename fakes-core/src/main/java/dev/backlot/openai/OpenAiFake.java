@@ -291,7 +291,7 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
     }
     for (String p : new String[] {"/health/liveliness", "/health/liveness"}) {
       r.get(p, req -> Response.json(200, "\"I'm alive!\""));
-      r.add("OPTIONS", p, req -> Response.status(200).header("Allow", "GET, OPTIONS"));
+      r.add("OPTIONS", p, req -> Response.status(200).addHeader("Allow", "GET, OPTIONS"));
     }
     r.get("/health/readiness", req -> readiness());
     r.get("/health", this::health);
@@ -905,11 +905,11 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
   }
 
   private Response withCallHeaders(Response r, String model, long seq) {
-    return r.header("x-litellm-call-id", uuid("call", seq))
-        .header("x-litellm-model-id", LiteLlmErrors.sha256(model))
-        .header("x-litellm-model-group", model)
-        .header("x-litellm-version", LITELLM_VERSION)
-        .header("x-litellm-response-cost", "0.0");
+    return r.addHeader("x-litellm-call-id", uuid("call", seq))
+        .addHeader("x-litellm-model-id", LiteLlmErrors.sha256(model))
+        .addHeader("x-litellm-model-group", model)
+        .addHeader("x-litellm-version", LITELLM_VERSION)
+        .addHeader("x-litellm-response-cost", "0.0");
   }
 
   private Response later(Duration delay, Response r) {

@@ -141,8 +141,8 @@ class FaultPlanTest {
   void statusRendersInTheFakesErrorShapeAndRateLimitAddsRetryHeaders() {
     FaultPlan p = new FaultPlan(1, clock, new Journal(), () -> TestBackend.SHAPE);
     p.on("POST", "/a").status(503);
-    p.on("POST", "/b").rateLimit(Duration.ofMillis(2500)).retryAfterMs().withHeader("X-Quota", "0");
-    p.on("POST", "/c").respond(Response.text(200, "fine")).withHeader("X-Fake", "1");
+    p.on("POST", "/b").rateLimit(Duration.ofMillis(2500)).retryAfterMs().addHeader("X-Quota", "0");
+    p.on("POST", "/c").respond(Response.text(200, "fine")).addHeader("X-Fake", "1");
 
     Response a = p.decide(post("/a"), null).replacement();
     assertThat(a.status()).isEqualTo(503);
@@ -291,7 +291,7 @@ class FaultPlanTest {
     assertThatThrownBy(() -> p.onWebSocket("/ws").drop().closeAfter(1, 1000))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("use two rules");
-    assertThatThrownBy(() -> p.on("GET", "/x").withHeader("a", "b")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> p.on("GET", "/x").addHeader("a", "b")).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> p.on("GET", "/x").status(99)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> p.onAny().probability(1.5)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> p.onWebSocket("/ws").closeAfter(1, 1006)).isInstanceOf(IllegalArgumentException.class);

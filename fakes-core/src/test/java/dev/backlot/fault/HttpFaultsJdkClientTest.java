@@ -93,7 +93,7 @@ class HttpFaultsJdkClientTest {
   void respondSendsExactlyTheGivenResponseWithExtraHeaders() throws Exception {
     fake.faults().on("GET", "/data/{size}")
         .respond(Response.text(418, "short and stout"))
-        .withHeader("X-Teapot", "yes");
+        .addHeader("X-Teapot", "yes");
 
     HttpResponse<byte[]> r = get("/data/10");
 

@@ -104,7 +104,7 @@ class HttpFakeStubTest {
   @Test
   void bytesAndHeadersGoOutAsGiven() throws Exception {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2};
-    fake.stub("GET", "/img").respond(Response.bytes(200, png, "image/png").header("X-Seed", "42"));
+    fake.stub("GET", "/img").respond(Response.bytes(200, png, "image/png").addHeader("X-Seed", "42"));
     HttpResponse<byte[]> r =
         client.send(HttpRequest.newBuilder(URI.create(fake.baseUri() + "/img")).build(),
             HttpResponse.BodyHandlers.ofByteArray());
