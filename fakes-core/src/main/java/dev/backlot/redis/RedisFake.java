@@ -11,7 +11,6 @@ import com.github.fppt.jedismock.storage.RedisBase;
 import dev.backlot.Fake;
 import dev.backlot.engine.AbstractFake;
 import dev.backlot.time.Clock;
-import dev.backlot.wire.ErrorShape;
 import dev.backlot.fault.CommandFault;
 import dev.backlot.fault.FaultPlan;
 import dev.backlot.journal.Entry;
@@ -21,19 +20,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -46,7 +40,6 @@ import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * A Redis server inside the test JVM, on a random loopback port: <a
@@ -98,16 +91,8 @@ import java.util.function.Consumer;
 public class RedisFake extends AbstractFake<RedisFake> {
 
   private static final Set<String> WAKE_AFTER = Set.of("xadd", "exec", "eval", "evalsha");
-  private static final int ARG_LIMIT = 256;
   /** Redis's default number of databases: SELECT beyond it is refused. */
   private static final int DATABASES = 16;
-  // jedis-mock internals reached by reflection (checked by the lifecycle tests): the databases
-  // (for a FLUSHALL without a connection) and the service's clients (for a clean stop).
-  private static final Method GET_BASES = basesAccessor();
-  private static final Field SERVICE = field("com.github.fppt.jedismock.RedisServer", "service");
-  private static final Field CLIENTS =
-      field("com.github.fppt.jedismock.RedisServer$RedisServiceJob", "clients");
-  private static final Field SOCKET = field("com.github.fppt.jedismock.RedisClient", "socket");
 
   private final StreamGroups groups = new StreamGroups();
   private final String internalName = "backlot-internal-" + UUID.randomUUID();
@@ -166,7 +151,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
       int p = wanted != 0 ? wanted : freePort(loopback);
       RedisServer s = RedisServer.newRedisServer(p, loopback)
           .setOptions(ServiceOptions.withInterceptor(this::intercept))
-          .setClock(new JavaClock(clock()));
+          .setClock(new JedisMockAccess.JavaClock(clock()));
       try {
         s.start();
         return s;
@@ -218,7 +203,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
   protected final void unlisten() {
     {
       closeInternal();
-      List<RedisClient> clients = clientsOf(server);
+      List<RedisClient> clients = JedisMockAccess.clientsOf(server);
       try {
         server.stop();
       } catch (IOException e) {
@@ -258,7 +243,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
     }
     Map<Integer, RedisBase> bases;
     try {
-      bases = (Map<Integer, RedisBase>) GET_BASES.invoke(s);
+      bases = (Map<Integer, RedisBase>) JedisMockAccess.GET_BASES.invoke(s);
     } catch (ReflectiveOperationException | RuntimeException e) {
       // A jedis-mock without this accessor: flush through the protocol instead (the groups go
       // with their streams).
@@ -274,40 +259,6 @@ public class RedisFake extends AbstractFake<RedisFake> {
       }
       groups.clear();
       bases.notifyAll();
-    }
-  }
-
-  /** The live client list of jedis-mock's running service, or null if it cannot be reached. */
-  @SuppressWarnings("unchecked")
-  private static List<RedisClient> clientsOf(RedisServer s) {
-    if (SERVICE == null || CLIENTS == null) {
-      return null;
-    }
-    try {
-      Object service = SERVICE.get(s);
-      return service == null ? null : (List<RedisClient>) CLIENTS.get(service);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static Field field(String className, String name) {
-    try {
-      Field f = Class.forName(className).getDeclaredField(name);
-      f.setAccessible(true);
-      return f;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static Method basesAccessor() {
-    try {
-      Method m = RedisServer.class.getDeclaredMethod("getRedisBases");
-      m.setAccessible(true);
-      return m;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return null;
     }
   }
 
@@ -441,7 +392,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
     String upper = name.toUpperCase(Locale.ROOT);
     Entry entry = recorder().record(
         Entry.Kind.COMMAND, at, "REDIS", upper,
-        "conn=" + connectionId(state) + "&db=" + state.getSelected(), Map.of(), describe(params));
+        "conn=" + connectionId(state) + "&db=" + state.getSelected(), Map.of(), Replies.describe(params));
     CommandFault d = decider().hasCommandRules()
         ? decider().decideCommand(upper, params.isEmpty() ? null : params.get(0).toString(), at)
         : null;
@@ -554,10 +505,10 @@ public class RedisFake extends AbstractFake<RedisFake> {
         state.lock().notifyAll();
       }
     }
-    if (isUnsupported(reply)) {
-      reply = unknownCommand(name, params);
+    if (Replies.isUnsupported(reply)) {
+      reply = Replies.unknownCommand(name, params);
     } else if (!wasInTransaction) {
-      reply = asRedisReplies(name, params, reply);
+      reply = Replies.asRedisReplies(name, params, reply);
     }
     return reply;
   }
@@ -565,7 +516,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
   @SuppressWarnings("unchecked")
   private Slice info(OperationExecutorState state, List<Slice> params) {
     synchronized (state.lock()) {
-      List<RedisClient> clients = clientsOf(server);
+      List<RedisClient> clients = JedisMockAccess.clientsOf(server);
       return ServerInfo.reply(params, new ServerInfo.Facts(
           directPort(),
           Math.max(0, Duration.between(startedAt, clock().instant()).getSeconds()),
@@ -587,7 +538,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
         return Response.bulkString(Slice.create(clientLine(state)));
       }
       case "list" -> {
-        List<RedisClient> live = clientsOf(server);
+        List<RedisClient> live = JedisMockAccess.clientsOf(server);
         List<OperationExecutorState> states;
         synchronized (connections) {
           states = new ArrayList<>(connections.keySet());
@@ -609,25 +560,11 @@ public class RedisFake extends AbstractFake<RedisFake> {
 
   private String clientLine(OperationExecutorState s) {
     String name = s.getClientName() == null ? "" : s.getClientName();
-    return "id=" + connectionId(s) + " addr=" + remoteAddress(s.owner()) + " laddr=127.0.0.1:"
+    return "id=" + connectionId(s) + " addr=" + JedisMockAccess.remoteAddress(s.owner()) + " laddr=127.0.0.1:"
         + directPort() + " fd=8 name=" + name + " age=0 idle=0 flags=N db=" + s.getSelected()
         + " sub=0 psub=0 ssub=0 multi=" + (s.isTransactionModeOn() ? s.tx().size() : -1)
         + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
         + " tot-mem=0 events=r cmd=client|list user=default redir=-1 resp=2\n";
-  }
-
-  private static String remoteAddress(RedisClient c) {
-    try {
-      if (SOCKET != null) {
-        java.net.SocketAddress a = ((Socket) SOCKET.get(c)).getRemoteSocketAddress();
-        if (a instanceof InetSocketAddress i) {
-          return i.getAddress().getHostAddress() + ":" + i.getPort();
-        }
-      }
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      // fall through
-    }
-    return "127.0.0.1:0";
   }
 
   /** Runs an added command as jedis-mock runs its own: under the data lock, queued in MULTI. */
@@ -646,65 +583,6 @@ public class RedisFake extends AbstractFake<RedisFake> {
       }
       return op.execute();
     }
-  }
-
-  private static boolean isUnsupported(Slice reply) {
-    byte[] d = reply.data();
-    return d.length > 24 && d[0] == '-'
-        && new String(d, 1, 23, StandardCharsets.UTF_8).equals("Unsupported operation: ");
-  }
-
-  private static final Slice BULK_PONG = Response.bulkString(Slice.create("PONG"));
-  private static final Slice PONG = Response.simpleString("PONG");
-
-  /**
-   * Where jedis-mock's reply differs from Redis's for a command it has (found by running the same
-   * commands against redis-server), the reply Redis gives. Only outside MULTI: inside, EXEC's
-   * array keeps jedis-mock's form.
-   */
-  private static Slice asRedisReplies(String name, List<Slice> params, Slice reply) {
-    switch (name) {
-      case "type":
-        return typeAsStatus(reply);
-      case "ping":
-        return params.isEmpty() && reply.equals(BULK_PONG) ? PONG : reply;
-      case "discard":
-        // jedis-mock accepts a DISCARD outside MULTI
-        return reply.equals(Response.OK) ? Response.error("ERR DISCARD without MULTI") : reply;
-      case "zincrby": {
-        // Redis prints a whole score as "4", jedis-mock as "4.0"
-        String text = new String(reply.data(), StandardCharsets.UTF_8);
-        if (text.startsWith("$") && text.endsWith(".0\r\n")) {
-          String value = text.substring(text.indexOf("\r\n") + 2, text.length() - 4);
-          return Response.bulkString(Slice.create(value));
-        }
-        return reply;
-      }
-      default:
-        return reply;
-    }
-  }
-
-  /** jedis-mock answers TYPE with a bulk string; Redis with a status ({@code +stream}). */
-  private static Slice typeAsStatus(Slice reply) {
-    byte[] d = reply.data();
-    if (d.length == 0 || d[0] != '$') {
-      return reply; // an error, or QUEUED inside MULTI (EXEC's array keeps jedis-mock's form)
-    }
-    String text = new String(d, StandardCharsets.UTF_8);
-    int eol = text.indexOf("\r\n");
-    return Response.simpleString(text.substring(eol + 2, text.length() - 2));
-  }
-
-  /** Redis's own words for a command it does not know (jedis-mock says "Unsupported"). */
-  private static Slice unknownCommand(String name, List<Slice> params) {
-    StringBuilder args = new StringBuilder();
-    for (int i = 0; i < params.size() && args.length() < 128; i++) {
-      String a = params.get(i).toString();
-      int room = 128 - args.length();
-      args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
-    }
-    return Response.error("ERR unknown command '" + name + "', with args beginning with: " + args);
   }
 
   // ---------------------------------------------------------------- job observation
@@ -758,77 +636,14 @@ public class RedisFake extends AbstractFake<RedisFake> {
     return connections.computeIfAbsent(state, s -> connectionCount.incrementAndGet());
   }
 
-  private static byte[] describe(List<Slice> params) {
-    if (params.isEmpty()) {
-      return new byte[0];
-    }
-    StringBuilder sb = new StringBuilder();
-    for (Slice p : params) {
-      if (sb.length() > 0) {
-        sb.append(' ');
-      }
-      byte[] d = p.data();
-      if (d.length <= ARG_LIMIT) {
-        sb.append(new String(d, StandardCharsets.UTF_8));
-      } else {
-        sb.append(new String(d, 0, ARG_LIMIT, StandardCharsets.UTF_8))
-            .append("...(").append(d.length).append(" bytes)");
-      }
-    }
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
-  }
-
   private void complete(Entry entry, Slice reply) {
     if (reply.equals(Response.SKIP)) {
       recorder().outcome(entry, "no reply");
       return;
     }
-    byte[] d = reply.data();
-    String text = new String(d, StandardCharsets.UTF_8);
-    int eol = text.indexOf("\r\n");
-    String head = eol < 0 ? text.substring(1) : text.substring(1, eol);
-    String kind;
-    String shown;
-    switch (d.length == 0 ? ' ' : (char) d[0]) {
-      case '+' -> {
-        kind = "status";
-        shown = head;
-      }
-      case '-' -> {
-        kind = "error: " + head;
-        shown = "(error) " + head;
-      }
-      case ':' -> {
-        kind = "integer";
-        shown = "(integer) " + head;
-      }
-      case '$' -> {
-        if (head.equals("-1")) {
-          kind = "nil";
-          shown = "(nil)";
-        } else {
-          kind = "bulk";
-          int n = Integer.parseInt(head);
-          String v = text.substring(eol + 2, Math.min(text.length(), eol + 2 + Math.min(n, 200)));
-          shown = "\"" + v + (n > 200 ? "...\"" : "\"");
-        }
-      }
-      case '*' -> {
-        if (head.equals("-1")) {
-          kind = "nil";
-          shown = "(nil array)";
-        } else {
-          kind = "array";
-          shown = "(" + head + " elements)";
-        }
-      }
-      default -> {
-        kind = "raw";
-        shown = text;
-      }
-    }
-    recorder().complete(entry, 0, shown);
-    recorder().outcome(entry, kind);
+    Replies.Shown shown = Replies.shown(reply);
+    recorder().complete(entry, 0, shown.text());
+    recorder().outcome(entry, shown.kind());
   }
 
   @Override
@@ -838,35 +653,6 @@ public class RedisFake extends AbstractFake<RedisFake> {
   }
 
   // ---------------------------------------------------------------- clock bridge
-
-  /** jedis-mock reads a java.time.Clock: this one reads the fake's. */
-  private static final class JavaClock extends java.time.Clock {
-    private final Clock clock;
-
-    JavaClock(Clock clock) {
-      this.clock = clock;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public java.time.Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return clock.instant();
-    }
-
-    @Override
-    public long millis() {
-      return clock.millis();
-    }
-  }
 
   // ---------------------------------------------------------------- builder
 
