@@ -25,6 +25,14 @@ import java.util.function.Consumer;
  * ids, journal and the link's toxics are cleared at once; the builder's setup runs again right
  * away if the fake is running, else when it next starts.
  *
+ * <pre>{@code
+ * AbstractFake<?> fake = RedisFake.builder().seed(7).behindLink().start(); // or any HTTP fake
+ * fake.stop();                 // a crash: connections cut, state kept
+ * fake.restart();              // same port, same state
+ * fake.reset();                // initial state; setup runs again
+ * fake.link().partition();     // the link in front, seeded by 7 like the faults and ids
+ * }</pre>
+ *
  * @param <F> the fake's own type, so {@link #start()} returns it
  */
 public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
