@@ -1,8 +1,8 @@
 package dev.backlot;
 
-import dev.backlot.engine.Clock;
 import dev.backlot.fault.FaultPlan;
 import dev.backlot.journal.Journal;
+import dev.backlot.time.Clock;
 import java.net.URI;
 
 /**
@@ -31,7 +31,11 @@ public interface Fake extends AutoCloseable {
   /** The port; stays the same across {@link #stop()} and {@link #restart()}. */
   int port();
 
-  /** {@code http://127.0.0.1:PORT} (no trailing slash). */
+  /**
+   * Where clients connect, no trailing slash; the scheme is the protocol's: {@code
+   * http://127.0.0.1:PORT} for HTTP fakes, {@code redis://127.0.0.1:PORT} for {@code RedisFake}.
+   * Behind a network link, the link's address.
+   */
   URI baseUri();
 
   /**
@@ -43,7 +47,11 @@ public interface Fake extends AutoCloseable {
   /** Serves again on the same port, with the state it had (a client's reconnect can be tested). */
   void restart();
 
-  /** Back to the initial state: stored data, stubs, faults and journal cleared. Fast. */
+  /**
+   * Back to the initial state: stored data, stubs, faults and journal cleared, ids and the seed
+   * restarted, then the builder's setup runs again: now if the fake is running, else when it
+   * next starts. Fast.
+   */
   void reset();
 
   /** Everything received and sent. */

@@ -3,7 +3,7 @@ package dev.backlot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import dev.backlot.http.HttpFake;
 import java.net.ServerSocket;
 import java.net.InetAddress;

@@ -3,7 +3,7 @@ package com.example.consumer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import dev.backlot.http.HttpFake;
 import dev.backlot.journal.RequestPattern;
 import dev.backlot.junit.BacklotTest;

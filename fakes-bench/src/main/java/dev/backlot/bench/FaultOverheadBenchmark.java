@@ -1,8 +1,9 @@
 package dev.backlot.bench;
 
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
+import dev.backlot.fault.FaultDecider;
 import dev.backlot.fault.FaultPlan;
 import dev.backlot.http.HttpFake;
 import java.io.IOException;
@@ -145,14 +146,14 @@ public class FaultOverheadBenchmark {
     @Param({"0", "10"})
     public int rules;
 
-    FaultPlan plan;
+    FaultDecider plan;
     Request request;
 
     @Setup(Level.Trial)
     public void setUp() {
-      plan = new FaultPlan(1, dev.backlot.engine.Clock.system(), new dev.backlot.journal.Journal(),
+      plan = FaultDecider.create(1, dev.backlot.time.Clock.system(), new dev.backlot.journal.Journal(),
           () -> ErrorShape.DEFAULT);
-      install(plan, rules);
+      install(plan.plan(), rules);
       request = Request.of("GET", "/ping", Map.of("Accept", "*/*"), null);
     }
   }

@@ -1,6 +1,6 @@
 package dev.backlot.bench;
 
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import dev.backlot.http.HttpFake;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,8 +1,8 @@
 package dev.backlot.cli;
 
 import dev.backlot.engine.Handler;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Request;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Request;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

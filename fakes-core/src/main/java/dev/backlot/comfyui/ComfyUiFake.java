@@ -3,12 +3,15 @@ package dev.backlot.comfyui;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.ErrorShape;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.backlot.wire.ErrorShape;
 import dev.backlot.engine.FakeServer;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.engine.Handler;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Multipart;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.engine.WebSocketHandler;
 import dev.backlot.engine.WebSocketSession;
@@ -104,8 +107,19 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
   }
 
   /** A fake with the defaults: random port, system clock, core nodes, one worker. */
+  public ComfyUiFake() {
+    this(builder());
+  }
+
+  /**
+   * A fake with the defaults.
+   *
+   * @deprecated use {@code new ComfyUiFake()} or {@code ComfyUiFake.builder()...build()}, as
+   *     every fake is constructed
+   */
+  @Deprecated
   public static ComfyUiFake create() {
-    return builder().build();
+    return new ComfyUiFake();
   }
 
   public static Builder builder() {
@@ -219,20 +233,22 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
 
   /** ComfyUI's middleware: loopback Host/Origin mismatch is a 403; OPTIONS is an empty 200. */
   @Override
-  protected Response answer(Request req) throws Exception {
-    String host = req.header("Host");
-    String origin = req.header("Origin");
-    if (host != null && origin != null && originMismatch(host, origin)) {
-      return Response.status(403);
-    }
-    if ("OPTIONS".equals(req.method())) {
-      return Response.status(200);
-    }
-    try {
-      return super.answer(req);
-    } catch (Validator.ServerError | Py.PyException e) {
-      return aiohttpError(500, e.getMessage(), Map.of());
-    }
+  protected Handler decorate(Handler next) {
+    return req -> {
+      String host = req.header("Host");
+      String origin = req.header("Origin");
+      if (host != null && origin != null && originMismatch(host, origin)) {
+        return Response.status(403);
+      }
+      if ("OPTIONS".equals(req.method())) {
+        return Response.status(200);
+      }
+      try {
+        return next.handle(req);
+      } catch (Validator.ServerError | Py.PyException e) {
+        return aiohttpError(500, e.getMessage(), Map.of());
+      }
+    };
   }
 
   private static boolean originMismatch(String host, String origin) {
@@ -293,7 +309,7 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     }
     r.get("/", req -> Response.bytes(200, ("<!DOCTYPE html><html><head><title>ComfyUI</title>"
         + "</head><body>ComfyUI (Backlot fake)</body></html>").getBytes(StandardCharsets.UTF_8),
-        "text/html").header("Cache-Control", "no-cache"));
+        "text/html").addHeader("Cache-Control", "no-cache"));
   }
 
   private static Response json(int status, JsonNode body) {

@@ -1,9 +1,9 @@
 package dev.backlot.comfyui;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Clock;
 import dev.backlot.engine.Ids;
-import dev.backlot.engine.Json;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.Json;
 import dev.backlot.jobs.Job;
 import dev.backlot.jobs.JobEngine;
 import dev.backlot.jobs.JobFailure;

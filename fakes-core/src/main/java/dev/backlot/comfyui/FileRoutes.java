@@ -1,10 +1,10 @@
 package dev.backlot.comfyui;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Multipart;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Multipart;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

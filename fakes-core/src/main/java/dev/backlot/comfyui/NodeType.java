@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;

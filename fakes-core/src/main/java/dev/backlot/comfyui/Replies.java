@@ -1,10 +1,10 @@
 package dev.backlot.comfyui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import java.nio.charset.StandardCharsets;
 
 /** How ComfyUI's handlers read and write JSON (shared by the route classes). */

@@ -2,7 +2,7 @@ package dev.backlot.comfyui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import dev.backlot.engine.WebSocketSession;
 import java.util.Map;
 import java.util.Optional;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.backlot.comfyui.Py.PyException;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;

@@ -1,5 +1,6 @@
 package dev.backlot.engine;
 
+import dev.backlot.time.Clock;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import java.io.IOException;

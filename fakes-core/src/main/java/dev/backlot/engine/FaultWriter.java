@@ -96,7 +96,7 @@ final class FaultWriter {
   }
 
   private void finish() {
-    entry.complete(status, journalBody);
+    fake.recorder().complete(entry, status, journalBody);
     if (written < body.length) {
       String how =
           switch (fault.effect()) {
@@ -105,8 +105,8 @@ final class FaultWriter {
             case STALL -> "stalled";
             case NONE -> "ended";
           };
-      entry.outcome(how + " by fault after " + written + " of " + body.length + " body bytes");
-      fake.breakConnection(ex, fault.effect());
+      fake.recorder().outcome(entry, how + " by fault after " + written + " of " + body.length + " body bytes");
+      fake.writer().breakConnection(ex, fault.effect());
       return;
     }
     // The whole body went out (throttled): end the response normally.
@@ -144,7 +144,7 @@ final class FaultWriter {
 
   private void clientGone() {
     if (entry.outcome() == null) {
-      entry.outcome("client went away after " + written + " of " + body.length + " body bytes");
+      fake.recorder().outcome(entry, "client went away after " + written + " of " + body.length + " body bytes");
     }
     org.xnio.IoUtils.safeClose(ex.getConnection());
   }

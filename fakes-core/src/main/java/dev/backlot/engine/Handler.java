@@ -1,5 +1,8 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
+
 /**
  * Answers one request. Handlers run on a worker thread, never on an IO thread, and must not
  * sleep: to answer later, return {@link Response#later} and complete it from a clock task.

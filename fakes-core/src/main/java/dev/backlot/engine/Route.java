@@ -1,5 +1,6 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.PathTemplate;
 import java.util.Map;
 
 /** A method and path template bound to a handler (HTTP) or a WebSocket endpoint. */

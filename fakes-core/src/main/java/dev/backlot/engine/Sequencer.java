@@ -1,5 +1,6 @@
 package dev.backlot.engine;
 
+import dev.backlot.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,6 +1,8 @@
 package dev.backlot.engine;
 
-import dev.backlot.fault.FaultPlan;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.SseStream;
+import dev.backlot.fault.FaultDecider;
 import dev.backlot.fault.MessageFault;
 import dev.backlot.fault.StreamTrigger;
 import dev.backlot.journal.Entry;
@@ -27,7 +29,7 @@ final class SseStreamImpl implements SseStream {
   private final Entry entry;
   private final FakeServer<?> fake;
   private final Request request;
-  private final FaultPlan plan;
+  private final FaultDecider plan;
   private final List<StreamTrigger> triggers;
   private final Sequencer sequencer;
   private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
@@ -51,7 +53,7 @@ final class SseStreamImpl implements SseStream {
             : Request.of(entry.method(),
                 entry.path() + (entry.query().isEmpty() ? "" : "?" + entry.query()),
                 java.util.Map.of(), entry.body());
-    this.plan = fake.faults();
+    this.plan = fake.decider();
     this.triggers = plan.hasSseRules() ? plan.armSse(this.request) : List.of();
     this.sequencer = new Sequencer(fake.clock(), null);
     ex.addExchangeCompleteListener(
@@ -60,7 +62,7 @@ final class SseStreamImpl implements SseStream {
           next.proceed();
         });
     for (StreamTrigger t : triggers) {
-      entry.fault(t.description());
+      fake.recorder().fault(entry, t.description());
       if (t.immediate()) {
         cut();
       }
@@ -103,8 +105,8 @@ final class SseStreamImpl implements SseStream {
     }
     if (f != null && f.drop()) {
       Entry e = fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
-      e.fault(f.description());
-      e.outcome("dropped by fault: not sent");
+      fake.recorder().fault(e, f.description());
+      fake.recorder().outcome(e, "dropped by fault: not sent");
       return;
     }
     int copies = f != null && f.duplicate() ? 2 : 1;
@@ -133,7 +135,7 @@ final class SseStreamImpl implements SseStream {
       }
       Entry e = fake.record(Entry.Kind.SSE, request, journalText.getBytes(StandardCharsets.UTF_8));
       if (fault != null) {
-        e.fault(fault);
+        fake.recorder().fault(e, fault);
       }
       queue.add(ByteBuffer.wrap(wire.getBytes(StandardCharsets.UTF_8)));
     }
@@ -233,7 +235,7 @@ final class SseStreamImpl implements SseStream {
             channel.suspendWrites();
             if (cut) {
               if (cutByFault) {
-                entry.outcome("stream cut by fault after " + written
+                fake.recorder().outcome(entry, "stream cut by fault after " + written
                     + (written == 1 ? " event" : " events"));
               }
               finished("stream aborted");
@@ -267,7 +269,7 @@ final class SseStreamImpl implements SseStream {
     open = false;
     sequencer.close();
     if (entry.outcome() == null) {
-      entry.outcome(how);
+      fake.recorder().outcome(entry, how);
     }
     for (Runnable r : closeActions) {
       r.run();

@@ -1,5 +1,8 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.PathTemplate;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;

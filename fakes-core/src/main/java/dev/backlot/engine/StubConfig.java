@@ -1,5 +1,7 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.PathTemplate;
+import dev.backlot.wire.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -91,12 +93,12 @@ public final class StubConfig {
       resp = Response.status(status);
     }
     if (type != null) {
-      resp = resp.withHeader("Content-Type", type);
+      resp = resp.setHeader("Content-Type", type);
     }
     var headers = r.path("headers").fields();
     while (headers.hasNext()) {
       var h = headers.next();
-      resp = resp.header(h.getKey(), h.getValue().asText());
+      resp = resp.addHeader(h.getKey(), h.getValue().asText());
     }
     return resp;
   }

@@ -1,5 +1,8 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Request;
+
 /**
  * One open WebSocket connection to a fake. Sends may come from any thread; frames go out in call
  * order and are recorded in the fake's journal.

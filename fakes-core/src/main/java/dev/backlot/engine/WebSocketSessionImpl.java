@@ -1,6 +1,7 @@
 package dev.backlot.engine;
 
-import dev.backlot.fault.FaultPlan;
+import dev.backlot.wire.Request;
+import dev.backlot.fault.FaultDecider;
 import dev.backlot.fault.MessageFault;
 import dev.backlot.fault.StreamTrigger;
 import dev.backlot.journal.Entry;
@@ -32,7 +33,7 @@ final class WebSocketSessionImpl implements WebSocketSession {
   private final WebSocketChannel channel;
   private final WebSocketHandler handler;
   private final AtomicBoolean closeReported = new AtomicBoolean();
-  private final FaultPlan plan;
+  private final FaultDecider plan;
   private final Sequencer out;
   private final Sequencer in;
   private List<StreamTrigger> triggers = List.of();
@@ -46,7 +47,7 @@ final class WebSocketSessionImpl implements WebSocketSession {
     this.request = request;
     this.channel = channel;
     this.handler = handler;
-    this.plan = fake.faults();
+    this.plan = fake.decider();
     this.out = new Sequencer(fake.clock(), null);
     // Incoming messages that a fault held back reach the handler on the IO thread, as all do.
     this.in = new Sequencer(fake.clock(), r -> channel.getIoThread().execute(r));
@@ -57,7 +58,7 @@ final class WebSocketSessionImpl implements WebSocketSession {
     if (plan.hasWebSocketRules()) {
       triggers = plan.armWebSocket(request);
       for (StreamTrigger t : triggers) {
-        opened.fault(t.description());
+        fake.recorder().fault(opened, t.description());
       }
     }
     channel.getReceiveSetter()
@@ -124,9 +125,9 @@ final class WebSocketSessionImpl implements WebSocketSession {
       return;
     }
     if (f != null) {
-      e.fault(f.description());
+      fake.recorder().fault(e, f.description());
       if (f.drop()) {
-        e.outcome("dropped by fault: not delivered to the fake");
+        fake.recorder().outcome(e, "dropped by fault: not delivered to the fake");
         return;
       }
     }
@@ -161,9 +162,9 @@ final class WebSocketSessionImpl implements WebSocketSession {
   private void reportClose(int code, String reason, String fault) {
     if (closeReported.compareAndSet(false, true)) {
       Entry e = fake.record(Entry.Kind.WS_CLOSE, request, reason.getBytes(StandardCharsets.UTF_8));
-      e.complete(code, null);
+      fake.recorder().complete(e, code, null);
       if (fault != null) {
-        e.fault(fault);
+        fake.recorder().fault(e, fault);
       }
       try {
         handler.onClose(this, code, reason);
@@ -207,8 +208,8 @@ final class WebSocketSessionImpl implements WebSocketSession {
     }
     if (f != null && f.drop()) {
       Entry e = fake.record(Entry.Kind.WS_OUT, request, payload(text, binary));
-      e.fault(f.description());
-      e.outcome("dropped by fault: not sent");
+      fake.recorder().fault(e, f.description());
+      fake.recorder().outcome(e, "dropped by fault: not sent");
       return;
     }
     int copies = f != null && f.duplicate() ? 2 : 1;
@@ -235,7 +236,7 @@ final class WebSocketSessionImpl implements WebSocketSession {
     }
     Entry e = fake.record(Entry.Kind.WS_OUT, request, payload(text, binary));
     if (fault != null) {
-      e.fault(fault);
+      fake.recorder().fault(e, fault);
     }
     WebSocketCallback<Void> cb = then == null ? null : new WebSocketCallback<>() {
       @Override

@@ -3,7 +3,7 @@ package dev.backlot.fault;
 import java.time.Duration;
 
 /**
- * What a {@link FaultPlan} decided for one command of a command protocol (engine use): wait
+ * What a {@link FaultPlan} decided for one command of a command protocol (obtained only from a {@link FaultDecider}, which the engine holds): wait
  * {@code delay} on the fake's clock, then answer {@code error} instead of running the command, or
  * close the connection (before the command runs, or after it when {@code afterHandling}), or run
  * it normally when neither.

@@ -1,11 +1,12 @@
 package dev.backlot.fault;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.Journal;
+import dev.backlot.journal.Recorder;
 import dev.backlot.journal.RequestPattern;
 import io.undertow.util.StatusCodes;
 import java.time.Duration;
@@ -70,15 +71,14 @@ public final class FaultPlan {
   private volatile boolean anyCommand;
 
   /**
-   * A plan for a fake (the engine makes one per fake; other fakes built without {@code
-   * FakeServer} make their own).
+   * A plan for a fake; made through {@link FaultDecider#create}, which keeps the deciding side.
    *
    * @param seed the generator's seed
    * @param clock the fake's clock: time windows read it, delays are scheduled on it
    * @param journal the fake's journal, quoted by {@link #assertAllFired()}
    * @param errorShape the fake's error shape, for {@link HttpRule#status(int)}
    */
-  public FaultPlan(long seed, Clock clock, Journal journal, Supplier<ErrorShape> errorShape) {
+  FaultPlan(long seed, Clock clock, Journal journal, Supplier<ErrorShape> errorShape) {
     this.seed = seed;
     this.rng = new Random(seed);
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -260,38 +260,38 @@ public final class FaultPlan {
 
   // ------------------------------------------------------------------ engine side
 
-  /** Whether any HTTP rule is installed (engine use: the no-fault fast path). */
-  public boolean hasHttpRules() {
+  /** Whether any HTTP rule is installed (the no-fault fast path; engine side via FaultDecider). */
+  boolean hasHttpRules() {
     return anyHttp;
   }
 
   /** Whether any rule can act on a WebSocket upgrade. */
-  public boolean hasUpgradeRules() {
+  boolean hasUpgradeRules() {
     return anyUpgrade;
   }
 
-  public boolean hasSseRules() {
+  boolean hasSseRules() {
     return anySse;
   }
 
-  public boolean hasWebSocketRules() {
+  boolean hasWebSocketRules() {
     return anyWebSocket;
   }
 
-  /** Whether any command rule is installed (engine use: the no-fault fast path). */
-  public boolean hasCommandRules() {
+  /** Whether any command rule is installed (the no-fault fast path; engine side via FaultDecider). */
+  boolean hasCommandRules() {
     return anyCommand;
   }
 
   /**
-   * Decides the fault for one command of a command protocol, or null. Engine use: rules are
+   * Decides the fault for one command of a command protocol, or null. Via FaultDecider: rules are
    * checked in order, delays add up, the first rule with another action decides.
    *
    * @param command the command's name, upper case
    * @param firstArg its first argument (the key, for most Redis commands), or null
    * @param at when it arrived, on the fake's clock
    */
-  public synchronized CommandFault decideCommand(String command, String firstArg, Instant at) {
+  synchronized CommandFault decideCommand(String command, String firstArg, Instant at) {
     long delayNanos = 0;
     StringBuilder desc = null;
     CommandRule terminal = null;
@@ -327,17 +327,17 @@ public final class FaultPlan {
   }
 
   /**
-   * Decides the fault for one HTTP request, or null. Engine use: call it under this plan's
+   * Decides the fault for one HTTP request, or null. Via FaultDecider: call it under this plan's
    * monitor together with recording {@code entry}, so decisions are taken in journal order.
    *
    * @param entry the request's journal entry (for {@link RequestPattern} rules); may be null
    */
-  public synchronized HttpFault decide(Request request, Entry entry) {
+  synchronized HttpFault decide(Request request, Entry entry) {
     return decideHttp(request, entry, false);
   }
 
-  /** Decides the fault for a WebSocket upgrade request, or null. Engine use. */
-  public synchronized HttpFault decideUpgrade(Request request) {
+  /** Decides the fault for a WebSocket upgrade request, or null (via FaultDecider). */
+  synchronized HttpFault decideUpgrade(Request request) {
     return decideHttp(request, null, true);
   }
 
@@ -353,7 +353,7 @@ public final class FaultPlan {
           if (view[0] == null) {
             // An upgrade has no journal entry: match RequestPattern rules against a scratch one.
             view[0] =
-                new Journal(1, Journal.DEFAULT_BODY_LIMIT)
+                Recorder.create(1, Journal.DEFAULT_BODY_LIMIT)
                     .record(Entry.Kind.HTTP, at, r.method(), r.path(), r.rawQuery(), r.headers(),
                         r.body());
           }
@@ -422,13 +422,13 @@ public final class FaultPlan {
         desc.toString());
   }
 
-  /** Arms the stream rules that fire for a new SSE stream; empty if none. Engine use. */
-  public synchronized List<StreamTrigger> armSse(Request origin) {
+  /** Arms the stream rules that fire for a new SSE stream; empty if none (via FaultDecider). */
+  synchronized List<StreamTrigger> armSse(Request origin) {
     return arm(origin, SseRule.class);
   }
 
   /** Arms the stream rules that fire for a new WebSocket connection; empty if none. */
-  public synchronized List<StreamTrigger> armWebSocket(Request origin) {
+  synchronized List<StreamTrigger> armWebSocket(Request origin) {
     return arm(origin, WebSocketRule.class);
   }
 
@@ -451,13 +451,13 @@ public final class FaultPlan {
     return out == null ? List.of() : out;
   }
 
-  /** Decides the fault for one SSE event the fake is about to send, or null. Engine use. */
-  public synchronized MessageFault decideSseEvent(Request origin, String event, String data) {
+  /** Decides the fault for one SSE event the fake is about to send, or null (via FaultDecider). */
+  synchronized MessageFault decideSseEvent(Request origin, String event, String data) {
     return decideMessage(SseRule.class, origin, new Message(true, data, false, event));
   }
 
-  /** Decides the fault for one WebSocket message, or null. Engine use. */
-  public synchronized MessageFault decideWebSocketMessage(
+  /** Decides the fault for one WebSocket message, or null (via FaultDecider). */
+  synchronized MessageFault decideWebSocketMessage(
       Request origin, boolean outgoing, String text, boolean binary) {
     return decideMessage(WebSocketRule.class, origin, new Message(outgoing, text, binary, null));
   }

@@ -1,13 +1,13 @@
 package dev.backlot.fault;
 
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import java.time.Duration;
 import java.util.Random;
 import java.util.function.Supplier;
 
 /**
  * What the plan decided for one HTTP request (or WebSocket upgrade): the engine carries it out on
- * the real connection. Engine use; tests configure faults through {@link FaultPlan}.
+ * the real connection. Obtained only from a {@link FaultDecider}, which the engine holds; tests configure faults through {@link FaultPlan}.
  *
  * <p>Order of play: wait {@link #delay()}; then, if {@link #trigger()} is {@link
  * Trigger#BEFORE_HANDLER} and there is an {@link #effect()}, apply it (nothing is sent and the

@@ -2,11 +2,11 @@ package dev.backlot.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.PathTemplate;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.PathTemplate;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.RequestPattern;
 import io.undertow.util.StatusCodes;
@@ -233,15 +233,43 @@ public final class HttpRule extends Rule<HttpRule> {
     return this;
   }
 
-  /** Adds a header to the answer of {@link #status}, {@link #respond} or {@link #rateLimit}. */
-  public HttpRule withHeader(String name, String value) {
+  /**
+   * Adds a header to the answer of {@link #status}, {@link #respond} or {@link #rateLimit} (one
+   * of the same name is kept too), as {@link Response#addHeader} does.
+   *
+   * <pre>{@code
+   * faults.on("GET", "/x").status(503).addHeader("Retry-After", "1");
+   * }</pre>
+   */
+  public HttpRule addHeader(String name, String value) {
     synchronized (plan) {
       if (status == 0 && response == null) {
-        throw new IllegalStateException("withHeader(...) follows status(...), respond(...) or rateLimit(...)");
+        throw new IllegalStateException("addHeader(...) follows status(...), respond(...) or rateLimit(...)");
       }
       headers.add(new Response.Header(name, value));
     }
     return this;
+  }
+
+  /**
+   * Sets a header of the answer of {@link #status}, {@link #respond} or {@link #rateLimit},
+   * replacing any earlier value of that name, as {@link Response#setHeader} does.
+   */
+  public HttpRule setHeader(String name, String value) {
+    synchronized (plan) {
+      if (status == 0 && response == null) {
+        throw new IllegalStateException("setHeader(...) follows status(...), respond(...) or rateLimit(...)");
+      }
+      headers.removeIf(h -> h.name().equalsIgnoreCase(name));
+      headers.add(new Response.Header(name, value));
+    }
+    return this;
+  }
+
+  /** @deprecated use {@link #addHeader(String, String)}: the same, under the engine-wide name. */
+  @Deprecated
+  public HttpRule withHeader(String name, String value) {
+    return addHeader(name, value);
   }
 
   /**
@@ -417,13 +445,13 @@ public final class HttpRule extends Rule<HttpRule> {
       Response r = fixed != null ? fixed : shape.get().render(s, m, Map.of());
       if (ra != null) {
         long secs = (ra.toMillis() + 999) / 1000;
-        r = r.withHeader("Retry-After", String.valueOf(secs));
+        r = r.setHeader("Retry-After", String.valueOf(secs));
         if (ms) {
-          r = r.withHeader("Retry-After-Ms", String.valueOf(ra.toMillis()));
+          r = r.setHeader("Retry-After-Ms", String.valueOf(ra.toMillis()));
         }
       }
       for (Response.Header h : extra) {
-        r = r.header(h.name(), h.value());
+        r = r.addHeader(h.name(), h.value());
       }
       return r;
     };

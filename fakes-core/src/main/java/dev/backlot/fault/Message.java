@@ -1,7 +1,7 @@
 package dev.backlot.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 
 /** One WebSocket message or SSE event as the matchers see it; the JSON type is parsed lazily. */
 final class Message {

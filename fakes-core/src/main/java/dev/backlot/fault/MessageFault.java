@@ -3,7 +3,7 @@ package dev.backlot.fault;
 import java.time.Duration;
 
 /**
- * What the plan decided for one WebSocket message or SSE event. Engine use.
+ * What the plan decided for one WebSocket message or SSE event; obtained only from a {@link FaultDecider}, which the engine holds.
  *
  * <p>Messages of one stream keep their order: a delayed message holds back the ones after it,
  * as on a real TCP connection.

@@ -1,7 +1,7 @@
 package dev.backlot.fault;
 
-import dev.backlot.engine.PathTemplate;
-import dev.backlot.engine.Request;
+import dev.backlot.wire.PathTemplate;
+import dev.backlot.wire.Request;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

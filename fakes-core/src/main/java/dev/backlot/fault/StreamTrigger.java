@@ -3,7 +3,7 @@ package dev.backlot.fault;
 /**
  * A fault armed on one open stream (a WebSocket connection or an SSE response) when it opened:
  * after {@link #after()} matching messages it closes the WebSocket with a code, or cuts the
- * connection. Engine use; one instance per stream, so its count is that stream's.
+ * connection; obtained only from a {@link FaultDecider}, which the engine holds. One instance per stream, so its count is that stream's.
  */
 public final class StreamTrigger {
 

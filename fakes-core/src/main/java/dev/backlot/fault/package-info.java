@@ -61,7 +61,7 @@
  * <h2>Cost</h2>
  *
  * <p>With no rules a request pays one volatile read. Delays, stalls and throttled writes are
- * scheduled on the fake's {@link dev.backlot.engine.Clock}, never slept, so a hundred delayed
- * requests hold no thread, and a {@link dev.backlot.engine.ManualClock} makes them instant.
+ * scheduled on the fake's {@link dev.backlot.time.Clock}, never slept, so a hundred delayed
+ * requests hold no thread, and a {@link dev.backlot.time.ManualClock} makes them instant.
  */
 package dev.backlot.fault;

@@ -3,12 +3,12 @@ package dev.backlot.gcs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.ErrorShape;
+import dev.backlot.wire.ErrorShape;
 import dev.backlot.engine.FakeServer;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -247,28 +247,6 @@ public final class GcsFake extends FakeServer<GcsFake> {
   String base(Request req) {
     String host = req.header("Host");
     return host == null || host.isEmpty() ? baseUri().toString() : "http://" + host;
-  }
-
-  /**
-   * Request bodies sent with {@code Content-Encoding: gzip} (the Java client's JSON) are inflated,
-   * up to the fake's {@linkplain Builder#maxBodyBytes body limit} in decoded bytes (a 413 past it).
-   */
-  @Override
-  protected Response answer(Request req) throws Exception {
-    String encoding = req.header("Content-Encoding");
-    if (encoding != null && encoding.trim().equalsIgnoreCase("gzip") && req.body().length > 0) {
-      try {
-        req = req.withBody(Gzip.inflate(req.body(), maxBodyBytes));
-      } catch (Gzip.TooLarge e) {
-        // the cap holds on decoded bytes: a small body that inflates past it is refused
-        throw new HttpError(413, "Request body inflates past the limit of " + maxBodyBytes
-            + " bytes").with("reason", "uploadTooLarge");
-      } catch (IOException e) {
-        throw new HttpError(400, "Request body is not valid gzip: " + e.getMessage())
-            .with("reason", "invalid");
-      }
-    }
-    return super.answer(req);
   }
 
   /** Answers an embedded (batch) request through stubs and routes, errors in the GCS shape. */

@@ -1,7 +1,7 @@
 package dev.backlot.gcs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;

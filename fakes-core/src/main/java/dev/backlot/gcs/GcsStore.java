@@ -1,8 +1,8 @@
 package dev.backlot.gcs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.HttpError;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.HttpError;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;

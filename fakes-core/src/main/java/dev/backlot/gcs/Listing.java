@@ -1,6 +1,6 @@
 package dev.backlot.gcs;
 
-import dev.backlot.engine.HttpError;
+import dev.backlot.wire.HttpError;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,8 +1,9 @@
 package dev.backlot.gcs;
 
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -35,43 +36,43 @@ final class Media {
         r = Response.bytes(200, data, contentType(o));
       } else if (range.length == 0) {
         return XmlApi.error(416, "InvalidRange", "The requested range cannot be satisfied.", null)
-            .withHeader("Content-Range", "bytes */" + data.length);
+            .setHeader("Content-Range", "bytes */" + data.length);
       } else {
         int from = (int) range[0];
         int to = (int) range[1];
         r = Response.bytes(206, Arrays.copyOfRange(data, from, to + 1), contentType(o))
-            .withHeader("Content-Range", "bytes " + from + "-" + to + "/" + data.length);
+            .setHeader("Content-Range", "bytes " + from + "-" + to + "/" + data.length);
       }
       if (o.contentEncoding() != null) {
-        r = r.withHeader("Content-Encoding", o.contentEncoding());
+        r = r.setHeader("Content-Encoding", o.contentEncoding());
       }
     }
-    r = headers(r, o).withHeader("ETag", etag).withHeader("Accept-Ranges", "bytes");
+    r = headers(r, o).setHeader("ETag", etag).setHeader("Accept-Ranges", "bytes");
     return r;
   }
 
   /** The {@code x-goog-*} and entity headers GCS sends with object bytes (and XML HEAD). */
   static Response headers(Response r, GcsObject o) {
-    r = r.withHeader("x-goog-generation", Long.toString(o.generation()))
-        .withHeader("x-goog-metageneration", Long.toString(o.metageneration()))
-        .withHeader("x-goog-storage-class", o.storageClass())
-        .withHeader("x-goog-stored-content-length", Long.toString(o.size()))
-        .withHeader("x-goog-stored-content-encoding",
+    r = r.setHeader("x-goog-generation", Long.toString(o.generation()))
+        .setHeader("x-goog-metageneration", Long.toString(o.metageneration()))
+        .setHeader("x-goog-storage-class", o.storageClass())
+        .setHeader("x-goog-stored-content-length", Long.toString(o.size()))
+        .setHeader("x-goog-stored-content-encoding",
             o.contentEncoding() == null ? "identity" : o.contentEncoding())
-        .withHeader("x-goog-hash", hash(o))
-        .withHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
+        .setHeader("x-goog-hash", hash(o))
+        .setHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
             o.updated().atOffset(ZoneOffset.UTC)));
     if (o.contentDisposition() != null) {
-      r = r.withHeader("Content-Disposition", o.contentDisposition());
+      r = r.setHeader("Content-Disposition", o.contentDisposition());
     }
     if (o.contentLanguage() != null) {
-      r = r.withHeader("Content-Language", o.contentLanguage());
+      r = r.setHeader("Content-Language", o.contentLanguage());
     }
     if (o.cacheControl() != null) {
-      r = r.withHeader("Cache-Control", o.cacheControl());
+      r = r.setHeader("Cache-Control", o.cacheControl());
     }
     for (Map.Entry<String, String> e : o.metadata().entrySet()) {
-      r = r.header("x-goog-meta-" + e.getKey(), e.getValue());
+      r = r.addHeader("x-goog-meta-" + e.getKey(), e.getValue());
     }
     return r;
   }

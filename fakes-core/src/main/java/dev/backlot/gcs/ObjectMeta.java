@@ -1,7 +1,7 @@
 package dev.backlot.gcs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.HttpError;
+import dev.backlot.wire.HttpError;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package dev.backlot.gcs;
 
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Request;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Request;
 
 /**
  * The four GCS preconditions, read from query parameters (JSON API) or {@code x-goog-if-*}

@@ -1,8 +1,8 @@
 package dev.backlot.gcs;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Request;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Request;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

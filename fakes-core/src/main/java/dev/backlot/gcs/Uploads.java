@@ -1,11 +1,11 @@
 package dev.backlot.gcs;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Multipart;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Multipart;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -244,10 +244,10 @@ final class Uploads {
         text(json, "crc32c"), lengthHeader(req), false);
     String location = fake.base(req) + "/upload/storage/v1/b/" + Paths.segment(bucket)
         + "/o?uploadType=resumable&name=" + Paths.segment(name) + "&upload_id=" + s.id;
-    Response r = Response.status(200).withHeader("Location", location)
-        .withHeader("X-GUploader-UploadID", s.id);
+    Response r = Response.status(200).setHeader("Location", location)
+        .setHeader("X-GUploader-UploadID", s.id);
     if ("start".equalsIgnoreCase(req.header("X-Goog-Upload-Command"))) {
-      r = r.withHeader("X-Goog-Upload-URL", location).withHeader("X-Goog-Upload-Status", "active");
+      r = r.setHeader("X-Goog-Upload-URL", location).setHeader("X-Goog-Upload-Status", "active");
     }
     return r;
   }
@@ -299,14 +299,14 @@ final class Uploads {
 
   private static Response xmlFinal(GcsObject o) {
     return XmlApi.objectHeaders(Response.status(200), o)
-        .withHeader("x-goog-stored-content-length", Long.toString(o.size()));
+        .setHeader("x-goog-stored-content-length", Long.toString(o.size()));
   }
 
   private Response chunk(Request req, Session s, Function<GcsObject, Response> done) {
     synchronized (s) {
       Response r = chunkLocked(req, s, done);
       if ("yes".equalsIgnoreCase(req.header("X-GUploader-No-308")) && r.status() == 308) {
-        r = r.withStatus(200).withHeader("X-Http-Status-Code-Override", "308");
+        r = r.withStatus(200).setHeader("X-Http-Status-Code-Override", "308");
       }
       return r;
     }
@@ -403,9 +403,9 @@ final class Uploads {
   private static Response incomplete(Session s) {
     Response r = Response.status(308);
     if (s.size > 0) {
-      r = r.withHeader("Range", "bytes=0-" + (s.size - 1));
+      r = r.setHeader("Range", "bytes=0-" + (s.size - 1));
     }
-    return r.withHeader("X-GUploader-UploadID", s.id);
+    return r.setHeader("X-GUploader-UploadID", s.id);
   }
 
   private Response finish(Session s, Function<GcsObject, Response> done, Request req) {
@@ -421,7 +421,7 @@ final class Uploads {
     s.buf = null;
     Response r = done.apply(o);
     if (req.header("X-Goog-Upload-Command") != null) {
-      r = r.withHeader("X-Goog-Upload-Status", "final");
+      r = r.setHeader("X-Goog-Upload-Status", "final");
     }
     return r;
   }

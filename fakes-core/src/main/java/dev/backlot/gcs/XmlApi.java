@@ -1,9 +1,9 @@
 package dev.backlot.gcs;
 
 import dev.backlot.engine.Handler;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -74,8 +74,8 @@ final class XmlApi {
         metaFromHeaders(req), Preconditions.ofXmlHeaders(req));
     String location = fake.base(req) + req.rawPath() + "?"
         + (req.rawQuery().isEmpty() ? "" : req.rawQuery() + "&") + "upload_id=" + s.id;
-    return Response.status(201).withHeader("Location", location)
-        .withHeader("X-GUploader-UploadID", s.id);
+    return Response.status(201).setHeader("Location", location)
+        .setHeader("X-GUploader-UploadID", s.id);
   }
 
   Response delete(Request req) {
@@ -132,12 +132,12 @@ final class XmlApi {
 
   /** The headers an XML write answers with (its body is empty). */
   static Response objectHeaders(Response r, GcsObject o) {
-    return r.withHeader("ETag", xmlEtag(o))
-        .withHeader("x-goog-generation", Long.toString(o.generation()))
-        .withHeader("x-goog-metageneration", Long.toString(o.metageneration()))
-        .withHeader("x-goog-hash", Media.hash(o))
-        .withHeader("x-goog-stored-content-length", Long.toString(o.size()))
-        .withHeader("x-goog-stored-content-encoding",
+    return r.setHeader("ETag", xmlEtag(o))
+        .setHeader("x-goog-generation", Long.toString(o.generation()))
+        .setHeader("x-goog-metageneration", Long.toString(o.metageneration()))
+        .setHeader("x-goog-hash", Media.hash(o))
+        .setHeader("x-goog-stored-content-length", Long.toString(o.size()))
+        .setHeader("x-goog-stored-content-encoding",
             o.contentEncoding() == null ? "identity" : o.contentEncoding());
   }
 

@@ -1,6 +1,6 @@
 package dev.backlot.jobs;
 
-import dev.backlot.engine.Clock;
+import dev.backlot.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

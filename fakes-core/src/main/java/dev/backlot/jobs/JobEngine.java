@@ -1,6 +1,6 @@
 package dev.backlot.jobs;
 
-import dev.backlot.engine.Clock;
+import dev.backlot.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ import java.util.function.ToIntFunction;
  *
  * <p><b>Lifecycle of a job.</b> {@link #submit} puts it in the FIFO queue as QUEUED (or THROTTLED
  * for a scripted throttle). At the next tick of the clock (a zero-delay task: under a {@link
- * dev.backlot.engine.ManualClock}, the next {@code advance}, even by zero) queued jobs start, oldest
+ * dev.backlot.time.ManualClock}, the next {@code advance}, even by zero) queued jobs start, oldest
  * first, while fewer than {@code maxRunning} are RUNNING. A running job follows its {@link
  * JobScript}: progress steps at even intervals over its duration, then its outcome; a success
  * calls the worker. Under a manual clock nothing moves unless the test advances time, so progress

@@ -13,7 +13,7 @@ package dev.backlot.jobs;
  *
  * <p><b>Threads.</b> Listeners are called one event at a time, never concurrently and never while
  * the engine's lock is held, by a thread that is calling into the engine: the thread that
- * advances a {@link dev.backlot.engine.ManualClock} (so after {@code advance} returns, every
+ * advances a {@link dev.backlot.time.ManualClock} (so after {@code advance} returns, every
  * event due in that step has been delivered), the shared scheduler thread of the system clock, or
  * the thread calling {@code submit}, {@code cancel} and the like. A listener may call back into
  * the engine (submit, cancel, read jobs); the events that causes are delivered after it returns.

@@ -11,7 +11,7 @@ import java.time.Instant;
  * }</pre>
  *
  * @param state the state entered
- * @param at when, on the engine's {@link dev.backlot.engine.Clock}
+ * @param at when, on the engine's {@link dev.backlot.time.Clock}
  */
 public record StateChange(JobState state, Instant at) {
 

@@ -170,20 +170,20 @@ public final class Entry {
     return NO_ROUTE.equals(outcome);
   }
 
-  /** Records the response; called by the engine once. */
-  public void complete(int status, String responseBody) {
+  // The three writers below are reached through Recorder only: entries are read-only to users.
+  void complete(int status, String responseBody) {
     this.status = status;
     this.responseBody = responseBody;
     this.latencyNanos = System.nanoTime() - startNanos;
   }
 
   /** Notes the fault rule that acted on this exchange. */
-  public void fault(String description) {
+  void fault(String description) {
     String f = fault;
     this.fault = f == null ? description : f + "; " + description;
   }
 
-  public void outcome(String outcome) {
+  void outcome(String outcome) {
     this.outcome = outcome;
     if (latencyNanos < 0) {
       latencyNanos = System.nanoTime() - startNanos;

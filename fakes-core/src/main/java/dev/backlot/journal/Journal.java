@@ -45,8 +45,8 @@ public final class Journal {
     this.bodyLimit = bodyLimit;
   }
 
-  /** Appends an entry (engine use); the body is capped at the journal's body limit. */
-  public Entry record(
+  /** Appends an entry; the body is capped at the journal's body limit. Reached via {@link Recorder}. */
+  Entry record(
       Entry.Kind kind,
       Instant time,
       String method,

@@ -1,6 +1,6 @@
 package dev.backlot.journal;
 
-import dev.backlot.engine.PathTemplate;
+import dev.backlot.wire.PathTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

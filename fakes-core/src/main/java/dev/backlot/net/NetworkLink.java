@@ -1,7 +1,7 @@
 package dev.backlot.net;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.Clock.Cancellable;
+import dev.backlot.time.Clock;
+import dev.backlot.time.Clock.Cancellable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -352,72 +352,24 @@ public final class NetworkLink implements AutoCloseable {
   }
 
   <T extends Toxic> T addToxic(T toxic) {
-    call(
-        () -> {
-          for (Toxic t : toxics) {
-            if (t.name().equals(toxic.name())) {
-              throw new IllegalArgumentException(
-                  "this link already has a toxic named '" + toxic.name()
-                      + "': remove it first, or add this one with toxics().named(...)");
-            }
-          }
-          toxics.add(toxic);
-          for (Connection c : new ArrayList<>(connections)) {
-            if (!c.closed && toxic.appliesTo(c.index)) {
-              c.pipe(toxic.direction()).attach(toxic);
-            }
-          }
-          return null;
-        });
-    return toxic;
+    return ToxicWiring.add(this, toxic);
   }
 
   boolean removeToxic(Toxic toxic) {
-    if (terminated || toxic.removed) {
-      return false;
-    }
-    try {
-      return call(
-          () -> {
-            if (!toxics.remove(toxic)) {
-              return false;
-            }
-            toxic.removed = true;
-            for (Connection c : new ArrayList<>(connections)) {
-              if (!c.closed) {
-                c.pipe(toxic.direction()).detach(toxic);
-              }
-            }
-            return true;
-          });
-    } catch (IllegalStateException closed) {
-      return false;
-    }
+    return ToxicWiring.remove(this, toxic);
   }
 
   void retoxify(Toxic toxic) {
-    if (toxic.removed || terminated) {
-      return;
-    }
-    call(
-        () -> {
-          if (!toxics.contains(toxic)) {
-            return null;
-          }
-          for (Connection c : new ArrayList<>(connections)) {
-            if (c.closed) {
-              continue;
-            }
-            Pipe p = c.pipe(toxic.direction());
-            boolean applies = toxic.appliesTo(c.index);
-            if (applies && !p.has(toxic)) {
-              p.attach(toxic);
-            } else if (!applies && p.has(toxic)) {
-              p.detach(toxic);
-            }
-          }
-          return null;
-        });
+    ToxicWiring.rewire(this, toxic);
+  }
+
+  /** The open connections; link thread only. */
+  Set<Connection> connections() {
+    return connections;
+  }
+
+  boolean isTerminated() {
+    return terminated;
   }
 
   // ------------------------------------------------------------------------------------ timing
@@ -456,7 +408,7 @@ public final class NetworkLink implements AutoCloseable {
   }
 
   /** Runs {@code action} on the link thread and waits for it; rethrows what it throws. */
-  private <T> T call(Supplier<T> action) {
+  <T> T call(Supplier<T> action) {
     if (Thread.currentThread() == thread) {
       return action.get();
     }

@@ -1,6 +1,6 @@
 package dev.backlot.net;
 
-import dev.backlot.engine.Clock.Cancellable;
+import dev.backlot.time.Clock.Cancellable;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.SplittableRandom;

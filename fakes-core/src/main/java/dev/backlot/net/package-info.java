@@ -34,8 +34,8 @@
  *       name, {@code n}) is below the toxicity. Same seed and same connection order, same
  *       choice. Jitter, slice sizes and losses use a per-connection random source seeded the same
  *       way; how the kernel splits reads still varies, so exact timings can differ per run.
- *   <li><b>Time.</b> Every delay runs on the link's {@link dev.backlot.engine.Clock}. With a
- *       {@link dev.backlot.engine.ManualClock}, held data is released exactly when the test
+ *   <li><b>Time.</b> Every delay runs on the link's {@link dev.backlot.time.Clock}. With a
+ *       {@link dev.backlot.time.ManualClock}, held data is released exactly when the test
  *       advances the clock past its due time (released on the link thread right after {@code
  *       advance} returns: read it with a blocking read). Data's due time is computed when the
  *       link reads it, so wait for the link to have it ({@code clock.pendingTasks() > 0} or

@@ -1,10 +1,10 @@
 package dev.backlot.openai;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Response;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,7 +45,7 @@ final class LiteLlmErrors {
         Response r = Response.json(status, body);
         if (details.get(HEADERS) instanceof Map<?, ?> headers) {
           for (Map.Entry<?, ?> h : headers.entrySet()) {
-            r = r.header(String.valueOf(h.getKey()), String.valueOf(h.getValue()));
+            r = r.addHeader(String.valueOf(h.getKey()), String.valueOf(h.getValue()));
           }
         }
         return r;

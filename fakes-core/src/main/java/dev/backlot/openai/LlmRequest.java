@@ -1,7 +1,7 @@
 package dev.backlot.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.Request;
+import dev.backlot.wire.Request;
 
 /**
  * One chat or text-completion call as a reply function sees it (see {@link

@@ -3,13 +3,13 @@ package dev.backlot.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ErrorShape;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.ErrorShape;
 import dev.backlot.engine.FakeServer;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.journal.Entry;
 import java.nio.charset.StandardCharsets;
@@ -291,7 +291,7 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
     }
     for (String p : new String[] {"/health/liveliness", "/health/liveness"}) {
       r.get(p, req -> Response.json(200, "\"I'm alive!\""));
-      r.add("OPTIONS", p, req -> Response.status(200).header("Allow", "GET, OPTIONS"));
+      r.add("OPTIONS", p, req -> Response.status(200).addHeader("Allow", "GET, OPTIONS"));
     }
     r.get("/health/readiness", req -> readiness());
     r.get("/health", this::health);
@@ -330,6 +330,9 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
     LlmRequest call = new LlmRequest("chat/completions", model, prompt, conversation.toString(), body, req);
 
     Mock mock = mock(body, model, stream);
+    if (mock != null && mock.timeout != null) {
+      return mock.timeout;
+    }
     if (mock != null && mock.raw != null && !stream) {
       return withCallHeaders(Response.json(200, completeMockObject(mock.raw, model)), model, sequence.incrementAndGet());
     }
@@ -494,6 +497,9 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
     List<String> stops = Validation.stops(body);
 
     Mock mock = mock(body, model, stream);
+    if (mock != null && mock.timeout != null) {
+      return mock.timeout;
+    }
     int promptTokens = 0;
     for (String p : prompts) {
       promptTokens += Tokens.count(p);
@@ -854,7 +860,7 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
   /** Marks the journal entry of {@code req} with the fault (best effort: matched by id and path). */
   private void noteFault(Request req, LlmFaults.Action a) {
     for (Entry e : journal().find(e -> e.id() == req.id() && e.kind() == Entry.Kind.HTTP && e.path().equals(req.path()))) {
-      e.fault("openai." + a.describe());
+      recorder().fault(e, "openai." + a.describe());
     }
   }
 
@@ -899,11 +905,11 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
   }
 
   private Response withCallHeaders(Response r, String model, long seq) {
-    return r.header("x-litellm-call-id", uuid("call", seq))
-        .header("x-litellm-model-id", LiteLlmErrors.sha256(model))
-        .header("x-litellm-model-group", model)
-        .header("x-litellm-version", LITELLM_VERSION)
-        .header("x-litellm-response-cost", "0.0");
+    return r.addHeader("x-litellm-call-id", uuid("call", seq))
+        .addHeader("x-litellm-model-id", LiteLlmErrors.sha256(model))
+        .addHeader("x-litellm-model-group", model)
+        .addHeader("x-litellm-version", LITELLM_VERSION)
+        .addHeader("x-litellm-response-cost", "0.0");
   }
 
   private Response later(Duration delay, Response r) {
@@ -1088,6 +1094,8 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
     ObjectNode raw;
     LlmFaults.Action streamError;
     Duration delay = Duration.ZERO;
+    /** {@code mock_timeout}: the error answered after the timeout, on the fake's clock. */
+    Response timeout;
   }
 
   private Mock mock(ObjectNode body, String model, boolean stream) {
@@ -1100,7 +1108,8 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
       double t = body.path("timeout").asDouble(600);
       HttpError timeout = LiteLlmErrors.error(
           408, "litellm.Timeout: Connection timed out. Timeout passed=" + t + ", time taken=" + t + " seconds", null, null);
-      throw new DeferredError(timeout, Duration.ofMillis((long) (t * 1000)));
+      m.timeout = later(Duration.ofMillis((long) (t * 1000)), errorShape().render(timeout));
+      return m;
     }
     if (body.path("mock_delay").isNumber()) {
       m.delay = Duration.ofMillis((long) (body.get("mock_delay").asDouble() * 1000));
@@ -1174,27 +1183,6 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
       out.set("usage", Usage.MOCK.json());
     }
     return out;
-  }
-
-  /** An error answered after a delay on the fake's clock ({@code mock_timeout}). */
-  private static final class DeferredError extends RuntimeException {
-    final HttpError error;
-    final Duration after;
-
-    DeferredError(HttpError error, Duration after) {
-      super(null, null, false, false);
-      this.error = error;
-      this.after = after;
-    }
-  }
-
-  @Override
-  protected Response answer(Request req) throws Exception {
-    try {
-      return super.answer(req);
-    } catch (DeferredError d) {
-      return later(d.after, errorShape().render(d.error));
-    }
   }
 
   // ------------------------------------------------------------------ helpers

@@ -1,8 +1,8 @@
 package dev.backlot.openai;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.SseStream;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.SseStream;
 import java.time.Duration;
 import java.util.List;
 

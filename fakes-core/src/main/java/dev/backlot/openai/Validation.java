@@ -2,7 +2,7 @@ package dev.backlot.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.HttpError;
+import dev.backlot.wire.HttpError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

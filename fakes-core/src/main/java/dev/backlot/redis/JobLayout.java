@@ -6,7 +6,7 @@ import com.github.fppt.jedismock.datastructures.RMHash;
 import com.github.fppt.jedismock.datastructures.RMString;
 import com.github.fppt.jedismock.datastructures.Slice;
 import com.github.fppt.jedismock.storage.RedisBase;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import dev.backlot.jobs.Vocabularies;
 import dev.backlot.jobs.Vocabulary;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +113,7 @@ public final class JobLayout {
    * JobLayout.CELERY.state(redis, "task-9");        // JobState.SUCCEEDED
    * }</pre>
    */
-  public String status(FakeRedis redis, String id) {
+  public String status(RedisFake redis, String id) {
     String status;
     if (hash) {
       status = (String) redis.call("HGET", key(id), "status");
@@ -124,8 +124,8 @@ public final class JobLayout {
     return status != null || implicitStart.isEmpty() ? status : implicitStart.get(0);
   }
 
-  /** The engine state of {@link #status(FakeRedis, String)}, or null when there is none. */
-  public dev.backlot.jobs.JobState state(FakeRedis redis, String id) {
+  /** The engine state of {@link #status(RedisFake, String)}, or null when there is none. */
+  public dev.backlot.jobs.JobState state(RedisFake redis, String id) {
     String s = status(redis, id);
     return s == null ? null : vocabulary.findState(s).orElse(null);
   }

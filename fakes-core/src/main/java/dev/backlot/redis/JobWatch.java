@@ -50,11 +50,11 @@ public final class JobWatch implements AutoCloseable {
   }
 
   private final JobLayout layout;
-  private final FakeRedis redis;
+  private final RedisFake redis;
   private final Map<String, List<Transition>> byJob = new LinkedHashMap<>();
   private volatile boolean open = true;
 
-  JobWatch(JobLayout layout, FakeRedis redis) {
+  JobWatch(JobLayout layout, RedisFake redis) {
     this.layout = layout;
     this.redis = redis;
   }

@@ -2,7 +2,7 @@ package dev.backlot.redis;
 
 /**
  * An error reply ({@code -ERR ...}, {@code -WRONGTYPE ...}) to a command sent with {@link
- * FakeRedis#call(String...)}.
+ * RedisFake#call(String...)}.
  *
  * <pre>{@code
  * try {

@@ -45,7 +45,7 @@ final class ServerInfo {
     sections.put("server", map(
         "redis_version", VERSION,
         "redis_mode", "standalone",
-        "os", "Backlot FakeRedis (jedis-mock 1.1.18)",
+        "os", "Backlot RedisFake (jedis-mock 1.1.18)",
         "arch_bits", "64",
         "process_id", String.valueOf(ProcessHandle.current().pid()),
         "tcp_port", String.valueOf(f.port()),

@@ -1,10 +1,10 @@
 /**
- * A Redis fake: {@link dev.backlot.redis.FakeRedis}, jedis-mock 1.1.18 wrapped in Backlot's
+ * A Redis fake: {@link dev.backlot.redis.RedisFake}, jedis-mock 1.1.18 wrapped in Backlot's
  * lifecycle, journal, faults and clock, plus the job-queue commands jedis-mock lacks and checks
  * of RQ's and Celery's job states.
  *
  * <pre>{@code
- * try (FakeRedis redis = new FakeRedis().start()) {
+ * try (RedisFake redis = new RedisFake().start()) {
  *   JobWatch rq = redis.watchJobs(JobLayout.RQ);
  *   redis.faults().onCommand("BLMOVE").nth(3).close();
  *   runWorkerAgainst(redis.redisUri());

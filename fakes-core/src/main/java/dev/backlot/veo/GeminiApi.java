@@ -2,9 +2,9 @@ package dev.backlot.veo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.jobs.Job;
 import dev.backlot.media.Media;
@@ -89,7 +89,7 @@ final class GeminiApi {
   }
 
   private static RuntimeException missing(String id) {
-    return new dev.backlot.engine.HttpError(403, "You do not have permission to access the File "
+    return new dev.backlot.wire.HttpError(403, "You do not have permission to access the File "
         + id + " or it may not exist.").with("status", "PERMISSION_DENIED");
   }
 }

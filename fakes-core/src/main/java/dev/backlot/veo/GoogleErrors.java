@@ -2,9 +2,9 @@ package dev.backlot.veo;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;

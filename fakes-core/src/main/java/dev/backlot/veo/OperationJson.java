@@ -2,7 +2,7 @@ package dev.backlot.veo;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import dev.backlot.jobs.Job;
 import dev.backlot.jobs.JobFailure;
 import dev.backlot.jobs.JobState;

@@ -1,10 +1,10 @@
 package dev.backlot.veo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.ErrorShape;
+import dev.backlot.wire.ErrorShape;
 import dev.backlot.engine.FakeServer;
-import dev.backlot.engine.HttpError;
-import dev.backlot.engine.Request;
+import dev.backlot.wire.HttpError;
+import dev.backlot.wire.Request;
 import dev.backlot.engine.Routes;
 import dev.backlot.jobs.Job;
 import dev.backlot.jobs.JobEngine;

@@ -1,8 +1,8 @@
 package dev.backlot.veo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.jobs.Job;
 import java.util.List;

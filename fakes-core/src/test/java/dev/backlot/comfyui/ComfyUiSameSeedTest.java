@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.Json;
+import dev.backlot.time.ManualClock;
 import dev.backlot.testing.Journals;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

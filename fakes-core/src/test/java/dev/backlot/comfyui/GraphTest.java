@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;

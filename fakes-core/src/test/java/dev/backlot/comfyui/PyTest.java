@@ -3,7 +3,7 @@ package dev.backlot.comfyui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import org.junit.jupiter.api.Test;
 
 /** The Python semantics the fake's answers depend on, checked against CPython's output. */

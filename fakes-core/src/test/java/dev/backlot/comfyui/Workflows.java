@@ -1,7 +1,7 @@
 package dev.backlot.comfyui;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 
 /** Prompts used by the tests, in ComfyUI's API format. */
 final class Workflows {

@@ -1,7 +1,7 @@
 package dev.backlot.comfyui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;

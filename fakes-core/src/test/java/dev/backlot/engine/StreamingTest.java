@@ -1,5 +1,9 @@
 package dev.backlot.engine;
 
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -3,7 +3,7 @@ package dev.backlot.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.backlot.engine.Request;
+import dev.backlot.wire.Request;
 import dev.backlot.journal.Entry;
 import java.net.Socket;
 import java.net.URI;
@@ -128,7 +128,7 @@ class FaultConcurrencyTest {
 
     // The same plan, fed the same 200 requests one by one, without any network.
     FaultPlan replay =
-        new FaultPlan(seed, dev.backlot.engine.Clock.system(), new dev.backlot.journal.Journal(),
+        new FaultPlan(seed, dev.backlot.time.Clock.system(), new dev.backlot.journal.Journal(),
             () -> TestBackend.SHAPE);
     replay.on("POST", "/prompt").probability(0.3).status(503);
     StringBuilder expected = new StringBuilder();

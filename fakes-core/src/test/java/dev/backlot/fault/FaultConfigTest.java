@@ -3,8 +3,8 @@ package dev.backlot.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Response;
 import dev.backlot.http.HttpFake;
 import java.net.URI;
 import java.net.http.HttpClient;

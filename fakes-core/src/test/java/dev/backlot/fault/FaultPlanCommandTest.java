@@ -3,9 +3,9 @@ package dev.backlot.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.time.ManualClock;
 import dev.backlot.journal.Journal;
 import java.time.Duration;
 import java.time.Instant;

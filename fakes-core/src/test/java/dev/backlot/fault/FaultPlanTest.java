@@ -3,12 +3,12 @@ package dev.backlot.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ErrorShape;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.ManualClock;
-import dev.backlot.engine.Request;
-import dev.backlot.engine.Response;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.Json;
+import dev.backlot.time.ManualClock;
+import dev.backlot.wire.Request;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.Journal;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,8 +141,8 @@ class FaultPlanTest {
   void statusRendersInTheFakesErrorShapeAndRateLimitAddsRetryHeaders() {
     FaultPlan p = new FaultPlan(1, clock, new Journal(), () -> TestBackend.SHAPE);
     p.on("POST", "/a").status(503);
-    p.on("POST", "/b").rateLimit(Duration.ofMillis(2500)).retryAfterMs().withHeader("X-Quota", "0");
-    p.on("POST", "/c").respond(Response.text(200, "fine")).withHeader("X-Fake", "1");
+    p.on("POST", "/b").rateLimit(Duration.ofMillis(2500)).retryAfterMs().addHeader("X-Quota", "0");
+    p.on("POST", "/c").respond(Response.text(200, "fine")).addHeader("X-Fake", "1");
 
     Response a = p.decide(post("/a"), null).replacement();
     assertThat(a.status()).isEqualTo(503);
@@ -291,7 +291,7 @@ class FaultPlanTest {
     assertThatThrownBy(() -> p.onWebSocket("/ws").drop().closeAfter(1, 1000))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("use two rules");
-    assertThatThrownBy(() -> p.on("GET", "/x").withHeader("a", "b")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> p.on("GET", "/x").addHeader("a", "b")).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> p.on("GET", "/x").status(99)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> p.onAny().probability(1.5)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> p.onWebSocket("/ws").closeAfter(1, 1006)).isInstanceOf(IllegalArgumentException.class);

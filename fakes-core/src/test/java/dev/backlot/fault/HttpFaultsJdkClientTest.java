@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.ManualClock;
-import dev.backlot.engine.Response;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.Json;
+import dev.backlot.time.ManualClock;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.Entry;
 import dev.backlot.journal.RequestPattern;
 import java.io.IOException;
@@ -93,7 +93,7 @@ class HttpFaultsJdkClientTest {
   void respondSendsExactlyTheGivenResponseWithExtraHeaders() throws Exception {
     fake.faults().on("GET", "/data/{size}")
         .respond(Response.text(418, "short and stout"))
-        .withHeader("X-Teapot", "yes");
+        .addHeader("X-Teapot", "yes");
 
     HttpResponse<byte[]> r = get("/data/10");
 

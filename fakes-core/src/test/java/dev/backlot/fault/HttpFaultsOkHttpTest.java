@@ -3,7 +3,7 @@ package dev.backlot.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketException;

@@ -3,8 +3,8 @@ package dev.backlot.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import dev.backlot.journal.Entry;
 import java.io.IOException;
 import java.net.URI;
@@ -237,7 +237,7 @@ class StreamFaultsTest {
   }
 
   private static int n(String json) {
-    return dev.backlot.engine.Json.parse(json).get("n").asInt();
+    return dev.backlot.wire.Json.parse(json).get("n").asInt();
   }
 
   @Nested

@@ -1,9 +1,9 @@
 package dev.backlot.fault;
 
-import dev.backlot.engine.ErrorShape;
+import dev.backlot.wire.ErrorShape;
 import dev.backlot.engine.FakeServer;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.engine.WebSocketHandler;
 import dev.backlot.engine.WebSocketSession;

@@ -4,9 +4,9 @@ import static dev.backlot.gcs.RawHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
-import dev.backlot.engine.Response;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
+import dev.backlot.wire.Response;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -100,7 +100,7 @@ class GcsFakeTest {
 
   @Test
   void launcherConfigSeedsBucketsAndObjects() {
-    GcsFake.Builder b = GcsFake.builder().configure(dev.backlot.engine.Json.parse(
+    GcsFake.Builder b = GcsFake.builder().configure(dev.backlot.wire.Json.parse(
         "{\"buckets\": [\"media\", {\"name\": \"archive\", \"versioning\": true}],"
             + " \"objects\": [{\"bucket\": \"media\", \"name\": \"a.txt\", \"text\": \"hi\"},"
             + " {\"bucket\": \"media\", \"name\": \"b.bin\", \"base64\": \"AQID\", \"contentType\": \"x/y\"},"
@@ -112,9 +112,9 @@ class GcsFakeTest {
       assertThat(gcs.object("media", "b.bin").contentType()).isEqualTo("x/y");
       assertThat(gcs.object("media", "f.txt").text()).isEqualTo("fixture bytes\n");
     }
-    assertThatThrownBy(() -> GcsFake.builder().configure(dev.backlot.engine.Json.parse("{\"buckets\": 3}")))
+    assertThatThrownBy(() -> GcsFake.builder().configure(dev.backlot.wire.Json.parse("{\"buckets\": 3}")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> GcsFake.builder().configure(dev.backlot.engine.Json.parse("{\"objects\": [{\"name\": \"x\"}]}")))
+    assertThatThrownBy(() -> GcsFake.builder().configure(dev.backlot.wire.Json.parse("{\"objects\": [{\"name\": \"x\"}]}")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bucket");
   }
 

@@ -3,7 +3,7 @@ package dev.backlot.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import dev.backlot.testing.Node;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

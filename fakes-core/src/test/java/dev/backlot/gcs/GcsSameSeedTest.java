@@ -2,8 +2,8 @@ package dev.backlot.gcs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import dev.backlot.testing.Journals;
 import java.net.URI;
 import java.net.http.HttpClient;

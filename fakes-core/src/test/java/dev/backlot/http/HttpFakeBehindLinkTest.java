@@ -3,9 +3,9 @@ package dev.backlot.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
-import dev.backlot.engine.Response;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
+import dev.backlot.wire.Response;
 import dev.backlot.net.Direction;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

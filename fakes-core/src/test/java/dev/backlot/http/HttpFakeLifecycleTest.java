@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.backlot.FakeSet;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.RequestPattern;
 import java.io.IOException;
 import java.net.ConnectException;

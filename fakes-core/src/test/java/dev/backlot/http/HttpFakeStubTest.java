@@ -2,8 +2,8 @@ package dev.backlot.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.RequestPattern;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -104,7 +104,7 @@ class HttpFakeStubTest {
   @Test
   void bytesAndHeadersGoOutAsGiven() throws Exception {
     byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2};
-    fake.stub("GET", "/img").respond(Response.bytes(200, png, "image/png").header("X-Seed", "42"));
+    fake.stub("GET", "/img").respond(Response.bytes(200, png, "image/png").addHeader("X-Seed", "42"));
     HttpResponse<byte[]> r =
         client.send(HttpRequest.newBuilder(URI.create(fake.baseUri() + "/img")).build(),
             HttpResponse.BodyHandlers.ofByteArray());

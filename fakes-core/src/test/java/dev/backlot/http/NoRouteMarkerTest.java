@@ -2,7 +2,7 @@ package dev.backlot.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import dev.backlot.journal.Entry;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,7 @@ package dev.backlot.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.backlot.engine.Clock;
+import dev.backlot.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.backlot.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

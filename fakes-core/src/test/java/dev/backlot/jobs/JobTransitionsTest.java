@@ -8,8 +8,8 @@ import static dev.backlot.jobs.JobState.SUCCEEDED;
 import static dev.backlot.jobs.JobState.THROTTLED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

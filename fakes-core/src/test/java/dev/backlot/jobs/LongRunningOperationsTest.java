@@ -7,9 +7,9 @@ import static dev.backlot.jobs.LongRunningOperations.VOCABULARY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.Json;
+import dev.backlot.time.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

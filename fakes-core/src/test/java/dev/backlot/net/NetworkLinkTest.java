@@ -411,7 +411,7 @@ class NetworkLinkTest {
         closeLater(NetworkLink.to(echo.address().getHostString(), echo.address().getPort()));
     assertThat(link.target()).isEqualTo(echo.address());
     assertThat(link.seed()).isZero();
-    assertThat(link.clock()).isSameAs(dev.backlot.engine.Clock.system());
+    assertThat(link.clock()).isSameAs(dev.backlot.time.Clock.system());
     link.toxics().latency(Direction.UPSTREAM, Duration.ofMillis(5)).jitter(Duration.ofMillis(1));
     link.toxics().slicer(Direction.UPSTREAM, 4).sizeVariation(1).delay(Duration.ofMillis(1));
     link.toxics().packetLoss(Direction.UPSTREAM, 0.1);

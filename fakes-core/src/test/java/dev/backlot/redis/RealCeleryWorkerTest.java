@@ -70,7 +70,7 @@ class RealCeleryWorkerTest {
             print(ok.get(timeout=60), bad.get(timeout=60, propagate=False).__class__.__name__,
                   retried.get(timeout=60))
         """);
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       JobWatch celery = redis.watchJobs(JobLayout.CELERY);
       Process worker = new ProcessBuilder(python.toString(), "run.py", redis.redisUri().toString())
           .directory(dir.toFile()).redirectErrorStream(true).start();

@@ -59,7 +59,7 @@ class RealRqWorkerTest {
         SimpleWorker([q], connection=conn).work(burst=True)
         print(ok.get_status(refresh=True), ok.result, bad.get_status(refresh=True))
         """);
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       JobWatch rq = redis.watchJobs(JobLayout.RQ);
       Process worker = new ProcessBuilder(python.toString(), "run.py", redis.redisUri().toString())
           .directory(dir.toFile()).redirectErrorStream(true).start();

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.LMoveArgs;
 import io.lettuce.core.Limit;
@@ -73,7 +73,7 @@ import redis.clients.jedis.resps.StreamPendingSummary;
 class RedisConformanceTest {
 
   private final ManualClock clock = Clock.manual(Instant.parse("2026-03-01T12:00:00Z"));
-  private FakeRedis fake;
+  private RedisFake fake;
   private RealRedis real;
   private ClientResources resources;
   private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -97,7 +97,7 @@ class RedisConformanceTest {
 
   @BeforeAll
   void startServers() {
-    fake = FakeRedis.builder().clock(clock).start();
+    fake = RedisFake.builder().clock(clock).start();
     real = RealRedis.startIfAvailable();
     resources = Clients.lettuceResources();
   }

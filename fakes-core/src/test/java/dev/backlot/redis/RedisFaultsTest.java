@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import dev.backlot.fault.CommandRule;
 import dev.backlot.fault.FaultPlan;
 import dev.backlot.journal.Entry;
@@ -51,13 +51,13 @@ class RedisFaultsTest {
     resources.shutdown(0, 2, SECONDS);
   }
 
-  private RedisClient lettuce(FakeRedis redis) {
+  private RedisClient lettuce(RedisFake redis) {
     return Clients.lettuce(resources, redis.redisUri());
   }
 
   @Test
   void errorRepliesSurfaceAsJedisExceptions() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       j.set("k", "v");
       redis.faults().onCommand("GET").next(1).error(RedisErrors.LOADING);
       redis.faults().onCommand("SET").next(1).error(RedisErrors.READONLY);
@@ -87,7 +87,7 @@ class RedisFaultsTest {
 
   @Test
   void errorRepliesSurfaceAsLettuceExceptions() {
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       RedisClient client = lettuce(redis);
       try (StatefulRedisConnection<String, String> c = client.connect()) {
         RedisCommands<String, String> s = c.sync();
@@ -110,7 +110,7 @@ class RedisFaultsTest {
 
   @Test
   void aFaultedCommandInsideMultiAbortsTheTransactionLikeRedis() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       redis.faults().onCommand("SET").key("a").error(RedisErrors.OOM);
       Transaction tx = j.multi();
       tx.set("b", "1");
@@ -123,7 +123,7 @@ class RedisFaultsTest {
 
   @Test
   void keyGlobsEveryAndAfterPickTheCommands() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       CommandRule sessions = redis.faults().onCommand("get").key("session:*").error("ERR s");
       CommandRule third = redis.faults().onCommand("INCR").every(3).error("ERR third");
       CommandRule late = redis.faults().onCommand("PING").after(2).error("ERR late");
@@ -160,7 +160,7 @@ class RedisFaultsTest {
   }
 
   private static List<Integer> failures(long seed) {
-    try (FakeRedis redis = FakeRedis.builder().seed(seed).start();
+    try (RedisFake redis = RedisFake.builder().seed(seed).start();
         Jedis j = Clients.jedis(redis.redisUri())) {
       redis.faults().onCommand("GET").probability(0.3).error("ERR unlucky");
       List<Integer> failed = new ArrayList<>();
@@ -178,7 +178,7 @@ class RedisFaultsTest {
   @Test
   void aDelayHoldsTheCommandUntilTheManualClockPassesIt() throws Exception {
     ManualClock clock = Clock.manual(Instant.parse("2026-01-01T00:00:00Z"));
-    try (FakeRedis redis = FakeRedis.builder().clock(clock).start()) {
+    try (RedisFake redis = RedisFake.builder().clock(clock).start()) {
       RedisClient client = lettuce(redis);
       try (StatefulRedisConnection<String, String> slow = client.connect();
           StatefulRedisConnection<String, String> other = client.connect()) {
@@ -204,7 +204,7 @@ class RedisFaultsTest {
 
   @Test
   void aDroppedConnectionIsRecoveredByJedisPoolReconnecting() {
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       JedisPoolConfig config = new JedisPoolConfig();
       config.setTestOnBorrow(true);
       try (JedisPool pool = new JedisPool(config, new HostAndPort("127.0.0.1", redis.port()),
@@ -232,7 +232,7 @@ class RedisFaultsTest {
 
   @Test
   void lettuceReconnectsAndResendsADroppedCommand() {
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       RedisClient client = lettuce(redis);
       try (StatefulRedisConnection<String, String> c = client.connect()) {
         c.sync().set("k", "v");
@@ -256,7 +256,7 @@ class RedisFaultsTest {
 
   @Test
   void assertAllFiredNamesTheRulesThatNeverActed() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       redis.faults().onCommand("GET").error("ERR fired");
       redis.faults().onCommand("HGET").nth(2).error("ERR never");
       assertThatThrownBy(() -> j.get("a")).hasMessage("ERR fired");

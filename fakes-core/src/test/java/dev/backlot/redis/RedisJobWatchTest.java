@@ -55,7 +55,7 @@ class RedisJobWatchTest {
 
   @Test
   void anRqJobThatMovesLegallyPasses() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       JobWatch rq = redis.watchJobs(JobLayout.RQ);
       rqEnqueue(j, "j1");
       rqEnqueue(j, "j2");
@@ -94,7 +94,7 @@ class RedisJobWatchTest {
 
   @Test
   void anRqWorkerThatRestartsAFinishedJobIsCaught() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       JobWatch rq = redis.watchJobs(JobLayout.RQ);
       rqEnqueue(j, "dup");
       rqDequeue(j);
@@ -118,7 +118,7 @@ class RedisJobWatchTest {
 
   @Test
   void statusesOverwrittenInsideOneTransactionAreNotSeen() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       JobWatch rq = redis.watchJobs(JobLayout.RQ);
       Transaction tx = j.multi();
       tx.hset("rq:job:x", "status", "created");
@@ -144,7 +144,7 @@ class RedisJobWatchTest {
 
   @Test
   void celeryTasksStartPendingAndSuccessIsFinal() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       JobWatch celery = redis.watchJobs(JobLayout.CELERY);
       assertThat(JobLayout.CELERY.status(redis, "t1")).isEqualTo("PENDING"); // nothing stored
       celeryStore(j, "t1", "STARTED");
@@ -174,7 +174,7 @@ class RedisJobWatchTest {
 
   @Test
   void resetClearsWhatWasRecordedAndCustomPrefixesWork() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       JobWatch custom = redis.watchJobs(JobLayout.celery("app-meta-"));
       j.set("app-meta-a", "{\"status\": \"STARTED\"}");
       j.set("celery-task-meta-b", "{\"status\": \"STARTED\"}");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import dev.backlot.net.Direction;
 import dev.backlot.net.Toxic;
 import java.net.SocketTimeoutException;
@@ -33,7 +33,7 @@ class RedisNetworkLinkTest {
 
   @Test
   void clientsConnectThroughTheLink() {
-    try (FakeRedis redis = FakeRedis.builder().behindLink().start();
+    try (RedisFake redis = RedisFake.builder().behindLink().start();
         Jedis j = Clients.jedis(redis.redisUri())) {
       assertThat(redis.port()).isEqualTo(redis.link().port());
       assertThat(redis.redisUri().getPort()).isEqualTo(redis.link().port());
@@ -47,7 +47,7 @@ class RedisNetworkLinkTest {
   @Test
   void jedisSeesLatencyOnTheFakesClock() throws Exception {
     ManualClock clock = Clock.manual(Instant.parse("2026-01-01T00:00:00Z"));
-    try (FakeRedis redis = FakeRedis.builder().clock(clock).behindLink().start();
+    try (RedisFake redis = RedisFake.builder().clock(clock).behindLink().start();
         Jedis j = Clients.jedis(redis.redisUri())) {
       j.set("k", "v");
       Toxic lag = redis.link().toxics().latency(Direction.DOWNSTREAM, Duration.ofMillis(300));
@@ -65,7 +65,7 @@ class RedisNetworkLinkTest {
 
   @Test
   void aPartitionTimesJedisOutAndHealingLetsItRecover() {
-    try (FakeRedis redis = FakeRedis.builder().behindLink().start()) {
+    try (RedisFake redis = RedisFake.builder().behindLink().start()) {
       HostAndPort address = new HostAndPort("127.0.0.1", redis.port());
       Jedis impatient = new Jedis(address, Clients.jedisConfig());
       assertThat(impatient.set("k", "v")).isEqualTo("OK");
@@ -87,7 +87,7 @@ class RedisNetworkLinkTest {
 
   @Test
   void stoppingTheFakeBehindTheLinkCutsClientsAndRestartHeals() {
-    try (FakeRedis redis = FakeRedis.builder().behindLink().start()) {
+    try (RedisFake redis = RedisFake.builder().behindLink().start()) {
       Jedis j = Clients.jedis(redis.redisUri());
       j.set("k", "v");
       redis.stop();

@@ -3,7 +3,7 @@ package dev.backlot.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.backlot.engine.Clock;
+import dev.backlot.time.Clock;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,13 +36,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisWireFidelityTest {
 
-  private FakeRedis fake;
+  private RedisFake fake;
   private RealRedis real;
 
   @BeforeAll
   void start() {
     real = RealRedis.startIfAvailable();
-    fake = FakeRedis.builder().clock(Clock.manual(Instant.parse("2026-03-01T00:00:00Z"))).start();
+    fake = RedisFake.builder().clock(Clock.manual(Instant.parse("2026-03-01T00:00:00Z"))).start();
   }
 
   @AfterAll

@@ -43,7 +43,7 @@ class ReliableQueueTest {
 
   @Test
   void everyJobIsHandledExactlyOnceAcrossARestart() throws Exception {
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       JedisPoolConfig config = new JedisPoolConfig();
       config.setMaxTotal(PRODUCERS + CONSUMERS + 2);
       config.setTestOnBorrow(true);

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.comfyui.ComfyUiFake;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import dev.backlot.gcs.GcsFake;
 import dev.backlot.openai.OpenAiFake;
-import dev.backlot.redis.FakeRedis;
+import dev.backlot.redis.RedisFake;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +60,7 @@ class MixedLoadTest {
     try (GcsFake gcs = GcsFake.builder().bucket("load").start();
         OpenAiFake llm = OpenAiFake.builder().start();
         ComfyUiFake comfy = ComfyUiFake.builder().start();
-        FakeRedis redis = FakeRedis.builder().start()) {
+        RedisFake redis = RedisFake.builder().start()) {
       Set<String> objects = ConcurrentHashMap.newKeySet();
       Set<String> prompts = ConcurrentHashMap.newKeySet();
       Set<String> pushed = ConcurrentHashMap.newKeySet();

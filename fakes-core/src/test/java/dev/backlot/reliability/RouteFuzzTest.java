@@ -72,7 +72,7 @@ class RouteFuzzTest {
     return Stream.of(
         Arguments.of(new Target("http",
             () -> HttpFake.builder()
-                .setup(f -> f.stub("GET", "/kept").respond(dev.backlot.engine.Response.text(200, "kept")))
+                .setup(f -> f.stub("GET", "/kept").respond(dev.backlot.wire.Response.text(200, "kept")))
                 .start(),
             s -> false,
             f -> assertThat(get(f, "/kept")).startsWith("HTTP/1.1 200"))),
@@ -315,15 +315,15 @@ class RouteFuzzTest {
       List<Sent> unfaithful, List<String> hangs) throws IOException {
     Path dir = Path.of("target", "reliability");
     Files.createDirectories(dir);
-    var json = dev.backlot.engine.Json.object();
+    var json = dev.backlot.wire.Json.object();
     json.put("fake", fake).put("seed", seed).put("requests", REQUESTS);
-    json.set("byStatusClass", dev.backlot.engine.Json.mapper().valueToTree(byClass));
+    json.set("byStatusClass", dev.backlot.wire.Json.mapper().valueToTree(byClass));
     json.put("faithful5xx", faithful.size());
     json.put("unfaithful5xx", unfaithful.size());
     json.put("hangs", hangs.size());
-    json.set("faithful5xxExamples", dev.backlot.engine.Json.mapper().valueToTree(
+    json.set("faithful5xxExamples", dev.backlot.wire.Json.mapper().valueToTree(
         faithful.stream().limit(5).map(Sent::toString).toList()));
-    json.set("unfaithful5xxExamples", dev.backlot.engine.Json.mapper().valueToTree(
+    json.set("unfaithful5xxExamples", dev.backlot.wire.Json.mapper().valueToTree(
         unfaithful.stream().limit(20).map(Sent::toString).toList()));
     Files.writeString(dir.resolve("fuzz-" + fake + ".json"), json.toPrettyString());
   }

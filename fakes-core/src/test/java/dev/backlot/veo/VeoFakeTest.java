@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.cli.Launcher;
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.wire.Json;
+import dev.backlot.time.ManualClock;
 import dev.backlot.jobs.JobState;
 import dev.backlot.jobs.LongRunningOperations;
 import java.io.ByteArrayOutputStream;

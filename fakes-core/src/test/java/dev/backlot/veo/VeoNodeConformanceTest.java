@@ -3,7 +3,7 @@ package dev.backlot.veo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import dev.backlot.jobs.LongRunningOperations;
 import dev.backlot.testing.Node;
 import java.nio.file.Files;

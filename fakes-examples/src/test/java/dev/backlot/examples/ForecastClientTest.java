@@ -3,7 +3,7 @@ package dev.backlot.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import dev.backlot.examples.ForecastClient.Forecast;
 import dev.backlot.examples.ForecastClient.UnavailableException;
 import dev.backlot.http.HttpFake;

@@ -1,6 +1,10 @@
 package dev.backlot.junit;
 
 import dev.backlot.Fake;
+import static dev.backlot.junit.Contexts.*;
+import static dev.backlot.junit.FakeFields.*;
+import static dev.backlot.junit.Settings.*;
+
 import dev.backlot.junit.FakeRegistry.Managed;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -12,7 +16,6 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.TestInstance;
@@ -22,16 +25,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
-import org.junit.jupiter.api.extension.ExtensionContext.Store;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestInstancePostProcessor;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.platform.commons.support.AnnotationSupport;
-import org.junit.platform.commons.support.HierarchyTraversalMode;
-import org.junit.platform.commons.support.ReflectionSupport;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -72,8 +70,6 @@ public final class BacklotExtension
   /** Configuration parameter: where {@link BacklotTest#reports()} writes. */
   public static final String REPORTS_DIR = "backlot.reports.dir";
 
-  private static final String PARALLEL = "junit.jupiter.execution.parallel.enabled";
-  private static final Namespace NS = Namespace.create(BacklotExtension.class);
   private static final String LEADER = "leader";
 
   /** Key of the fake of one programmatic registration. */
@@ -81,8 +77,6 @@ public final class BacklotExtension
 
   /** Key of the fake of a parameter that matches no field. */
   private record ParamSlot(Class<?> type, String name, FakeConfig config) {}
-
-  private record Settings(FakeLifecycle lifecycle, boolean strict, boolean reports, int lines) {}
 
   private final List<Object> registered;
   // The context of the test (or class) this extension is serving on this thread, for get().
@@ -615,92 +609,6 @@ public final class BacklotExtension
     return ctx.getExecutionException().filter(t -> !(t instanceof TestAbortedException)).orElse(null);
   }
 
-  /** "WeatherTest > Nested > retries()", from the display names above the engine's. */
-  private static String testName(ExtensionContext ctx) {
-    List<String> names = new ArrayList<>();
-    for (ExtensionContext c : chain(ctx)) {
-      names.add(c.getDisplayName());
-    }
-    Collections.reverse(names);
-    return String.join(" > ", names);
-  }
-
-  // ================================================================ scopes
-
-  private static Store store(ExtensionContext ctx) {
-    return ctx.getStore(NS);
-  }
-
-  private static FakeRegistry registry(ExtensionContext ctx) {
-    // Keys are per context: a store read falls back to the parent's store.
-    return store(ctx).getOrComputeIfAbsent(
-        "registry:" + ctx.getUniqueId(), k -> new FakeRegistry(testName(ctx)), FakeRegistry.class);
-  }
-
-  private static FakeRegistry existingRegistry(ExtensionContext ctx) {
-    return store(ctx).get("registry:" + ctx.getUniqueId(), FakeRegistry.class);
-  }
-
-  /** Owns the fakes you built yourself on static fields: they live as long as the field. */
-  private static FakeRegistry sessionRegistry(ExtensionContext ctx) {
-    // the root context's store lives for the whole run (JUnit 5.10+; StoreScope needs 5.13)
-    return ctx.getRoot().getStore(NS)
-        .getOrComputeIfAbsent("registry:session", k -> new FakeRegistry("the test run"), FakeRegistry.class);
-  }
-
-  /** The contexts from {@code ctx} up to (not including) the engine's. */
-  private static List<ExtensionContext> chain(ExtensionContext ctx) {
-    List<ExtensionContext> out = new ArrayList<>();
-    for (ExtensionContext c = ctx; c.getParent().isPresent(); c = c.getParent().get()) {
-      out.add(c);
-    }
-    return out;
-  }
-
-  private static boolean isClassLevel(ExtensionContext c) {
-    return c.getTestMethod().isEmpty() && c.getTestClass().isPresent();
-  }
-
-  private static ExtensionContext classContext(ExtensionContext ctx) {
-    for (ExtensionContext c : chain(ctx)) {
-      if (isClassLevel(c)) {
-        return c;
-      }
-    }
-    return ctx;
-  }
-
-  /** The nearest class context whose test class is {@code type} or extends it. */
-  private static ExtensionContext ownerContext(ExtensionContext ctx, Class<?> type) {
-    for (ExtensionContext c : chain(ctx)) {
-      if (isClassLevel(c) && type.isAssignableFrom(c.getRequiredTestClass())) {
-        return c;
-      }
-    }
-    return classContext(ctx);
-  }
-
-  private static Managed findInChain(ExtensionContext ctx, Object key) {
-    for (ExtensionContext c : chain(ctx)) {
-      FakeRegistry r = existingRegistry(c);
-      Managed m = r == null ? null : r.get(key);
-      if (m != null) {
-        return m;
-      }
-    }
-    return null;
-  }
-
-  private static boolean managedInChain(ExtensionContext ctx, Fake fake) {
-    for (ExtensionContext c : chain(ctx)) {
-      FakeRegistry r = existingRegistry(c);
-      if (r != null && r.contains(fake)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private List<Managed> registeredInChain(ExtensionContext ctx) {
     List<Managed> out = new ArrayList<>();
     Set<Fake> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -724,131 +632,4 @@ public final class BacklotExtension
     return r.keysOf(m.fake()).stream().anyMatch(k -> k instanceof Registered);
   }
 
-  /** Every fake a test can reach, outermost class first, each once. */
-  private static List<Managed> inScope(ExtensionContext ctx) {
-    List<ExtensionContext> contexts = chain(ctx);
-    Collections.reverse(contexts);
-    List<Managed> out = new ArrayList<>();
-    Set<Fake> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (ExtensionContext c : contexts) {
-      FakeRegistry r = existingRegistry(c);
-      if (r != null) {
-        for (Managed m : r.all()) {
-          if (seen.add(m.fake())) {
-            out.add(m);
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The fakes that outlive one test: those of the class contexts above it. */
-  private static List<Managed> shared(ExtensionContext ctx) {
-    List<Managed> out = new ArrayList<>();
-    Set<Fake> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (ExtensionContext c : chain(ctx)) {
-      if (!isClassLevel(c)) {
-        continue;
-      }
-      FakeRegistry r = existingRegistry(c);
-      if (r != null) {
-        for (Managed m : r.all()) {
-          if (seen.add(m.fake())) {
-            out.add(m);
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  // ================================================================ settings
-
-  private static Settings settings(ExtensionContext ctx) {
-    BacklotTest nearest = null;
-    FakeLifecycle lifecycle = null;
-    for (Class<?> c = ctx.getTestClass().orElse(null); c != null; c = enclosing(c)) {
-      Optional<BacklotTest> a = AnnotationSupport.findAnnotation(c, BacklotTest.class);
-      if (a.isPresent()) {
-        if (nearest == null) {
-          nearest = a.get();
-        }
-        if (lifecycle == null && a.get().lifecycle() != FakeLifecycle.INHERITED) {
-          lifecycle = a.get().lifecycle();
-        }
-      }
-    }
-    FakeLifecycle lc = lifecycle == null ? FakeLifecycle.PER_CLASS : lifecycle;
-    return nearest == null
-        ? new Settings(lc, false, false, 25)
-        : new Settings(lc, nearest.strict(), nearest.reports(), nearest.journalLines());
-  }
-
-  /** Whether a fake configured by {@code config} is made per test in {@code ctx}. */
-  private static boolean perTest(FakeConfig config, ExtensionContext ctx) {
-    FakeLifecycle lc =
-        config == null || config.lifecycle() == FakeLifecycle.INHERITED
-            ? settings(ctx).lifecycle()
-            : config.lifecycle();
-    return lc == FakeLifecycle.PER_METHOD || concurrentMethods(ctx);
-  }
-
-  private static boolean parallel(ExtensionContext ctx) {
-    return ctx.getConfigurationParameter(PARALLEL).map(Boolean::parseBoolean).orElse(false);
-  }
-
-  /** Whether this test runs concurrently with other tests of its class. */
-  private static boolean concurrentMethods(ExtensionContext ctx) {
-    return ctx.getTestMethod().isPresent()
-        && ctx.getExecutionMode() == ExecutionMode.CONCURRENT
-        && parallel(ctx);
-  }
-
-  private static boolean classesConcurrent(ExtensionContext ctx) {
-    return classContext(ctx).getExecutionMode() == ExecutionMode.CONCURRENT && parallel(ctx);
-  }
-
-  // ================================================================ reflection
-
-  private static Class<?> enclosing(Class<?> c) {
-    return Modifier.isStatic(c.getModifiers()) ? null : c.getEnclosingClass();
-  }
-
-  /** Fake-typed fields of {@code c} and its superclasses; static, instance, or both (null). */
-  private static List<Field> fakeFields(Class<?> c, Boolean statics) {
-    return ReflectionSupport.findFields(
-        c,
-        f -> Fake.class.isAssignableFrom(f.getType())
-            && !f.isSynthetic()
-            && (statics == null || Modifier.isStatic(f.getModifiers()) == statics),
-        HierarchyTraversalMode.TOP_DOWN);
-  }
-
-  private static String describe(Field f) {
-    return (Modifier.isStatic(f.getModifiers()) ? "static field " : "field ")
-        + f.getDeclaringClass().getSimpleName() + "." + f.getName();
-  }
-
-  private static Object read(Field f, Object target) {
-    try {
-      return accessible(f).get(target);
-    } catch (IllegalAccessException e) {
-      throw new ExtensionConfigurationException("Backlot cannot read " + describe(f), e);
-    }
-  }
-
-  private static void write(Field f, Object target, Object value) {
-    try {
-      accessible(f).set(target, value);
-    } catch (IllegalAccessException e) {
-      throw new ExtensionConfigurationException("Backlot cannot set " + describe(f), e);
-    }
-  }
-
-  /** Plain reflection: ReflectionSupport.makeAccessible(Field) needs JUnit 5.12. */
-  private static Field accessible(Field f) {
-    f.setAccessible(true);
-    return f;
-  }
 }

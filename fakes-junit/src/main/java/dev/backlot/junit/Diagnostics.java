@@ -3,7 +3,7 @@ package dev.backlot.junit;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlot.Fake;
-import dev.backlot.engine.Json;
+import dev.backlot.wire.Json;
 import dev.backlot.journal.Entry;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -43,7 +43,7 @@ public @interface FakeConfig {
   /** A fixed port; 0 (the default) picks a free one. */
   int port() default 0;
 
-  /** Gives the fake a {@link dev.backlot.engine.ManualClock} (read it back with {@code clock()}). */
+  /** Gives the fake a {@link dev.backlot.time.ManualClock} (read it back with {@code clock()}). */
   boolean manualClock() default false;
 
   /**

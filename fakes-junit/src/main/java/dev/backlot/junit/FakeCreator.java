@@ -1,7 +1,8 @@
 package dev.backlot.junit;
 
 import dev.backlot.Fake;
-import dev.backlot.engine.Clock;
+import dev.backlot.FakeBuilder;
+import dev.backlot.time.Clock;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -18,7 +19,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
 /**
  * Makes fakes of any type by convention: a {@link FakeFactory} method of the test class, else the
  * type's static {@code builder()} (whose builder has {@code build()}), else its public
- * no-argument constructor. {@link FakeConfig} settings are applied to the builder.
+ * no-argument constructor. {@link FakeConfig} settings are applied to the builder through the
+ * typed {@link FakeBuilder} interface every fake's builder implements.
  */
 final class FakeCreator {
 
@@ -57,6 +59,11 @@ final class FakeCreator {
       }
       return f;
     }
+    if (product instanceof FakeBuilder<?, ?> typed) {
+      applySettings(product, config, what);
+      return typed.build();
+    }
+    // A builder of the user's own, not a FakeBuilder: build() is all it promises.
     Method build = buildMethod(product.getClass());
     if (build == null) {
       throw new ExtensionConfigurationException(
@@ -125,40 +132,32 @@ final class FakeCreator {
         && (c.port() != 0 || c.manualClock() || c.link() || c.seed() != FakeConfig.NO_SEED);
   }
 
+  /** Applies {@code c} through the typed {@link FakeBuilder} interface every fake's builder has. */
   private static void applySettings(Object builder, FakeConfig c, String what) {
     if (!hasBuilderSettings(c)) {
       return;
     }
-    if (c.port() != 0) {
-      call(builder, "port", int.class, c.port(), what, "port = " + c.port());
-    }
-    if (c.manualClock()) {
-      call(builder, "clock", Clock.class, Clock.manual(), what, "manualClock = true");
-    }
-    if (c.link()) {
-      call(builder, "behindLink", null, null, what, "link = true");
-    }
-    if (c.seed() != FakeConfig.NO_SEED) {
-      // seed(long) arrives with the fault engine (dev.backlot.fault); until a builder has it,
-      // asking for a seed is a configuration error rather than a silently ignored setting.
-      call(builder, "seed", long.class, c.seed(), what, "seed = " + c.seed());
-    }
-  }
-
-  private static void call(
-      Object builder, String name, Class<?> param, Object value, String what, String setting) {
-    Method m;
-    try {
-      m = param == null ? builder.getClass().getMethod(name) : builder.getClass().getMethod(name, param);
-    } catch (NoSuchMethodException e) {
+    if (!(builder instanceof FakeBuilder<?, ?> b)) {
+      String setting = c.seed() != FakeConfig.NO_SEED ? "seed = " + c.seed()
+          : c.port() != 0 ? "port = " + c.port()
+          : c.manualClock() ? "manualClock = true" : "link = true";
+      String method = c.seed() != FakeConfig.NO_SEED ? "seed(long)"
+          : c.port() != 0 ? "port(int)" : c.manualClock() ? "clock(Clock)" : "behindLink()";
       throw new ExtensionConfigurationException(
           "@FakeConfig(" + setting + ") on " + what + ": " + builder.getClass().getName()
-              + " has no " + name + "(" + (param == null ? "" : param.getSimpleName()) + ")");
+              + " is not a " + FakeBuilder.class.getSimpleName() + ", so it has no " + method);
     }
-    if (param == null) {
-      invoke(m, builder);
-    } else {
-      invoke(m, builder, value);
+    if (c.port() != 0) {
+      b.port(c.port());
+    }
+    if (c.manualClock()) {
+      b.clock(Clock.manual());
+    }
+    if (c.link()) {
+      b.behindLink();
+    }
+    if (c.seed() != FakeConfig.NO_SEED) {
+      b.seed(c.seed());
     }
   }
 

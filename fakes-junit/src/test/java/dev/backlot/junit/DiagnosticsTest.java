@@ -3,8 +3,8 @@ package dev.backlot.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.backlot.engine.Json;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Json;
+import dev.backlot.wire.Response;
 import dev.backlot.http.HttpFake;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.backlot.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backlot.Fake;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import dev.backlot.http.HttpFake;
 import dev.backlot.journal.Entry;
 import java.util.ArrayList;

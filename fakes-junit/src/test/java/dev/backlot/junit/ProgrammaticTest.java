@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.backlot.Fake;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import dev.backlot.http.HttpFake;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

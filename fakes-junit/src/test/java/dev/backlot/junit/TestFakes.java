@@ -1,7 +1,7 @@
 package dev.backlot.junit;
 
 import dev.backlot.engine.FakeServer;
-import dev.backlot.engine.Response;
+import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 
 /**

@@ -1,4 +1,4 @@
-package dev.backlot.engine;
+package dev.backlot.wire;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.backlot.engine;
+package dev.backlot.wire;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;

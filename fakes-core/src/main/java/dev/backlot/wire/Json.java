@@ -1,4 +1,4 @@
-package dev.backlot.engine;
+package dev.backlot.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

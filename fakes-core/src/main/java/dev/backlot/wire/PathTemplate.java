@@ -1,4 +1,4 @@
-package dev.backlot.engine;
+package dev.backlot.wire;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -99,7 +99,7 @@ public final class PathTemplate {
   }
 
   /** How alike a path is to this template, for "did you mean" lists: higher is closer. */
-  int similarity(String rawPath) {
+  public int similarity(String rawPath) {
     List<int[]> spans = split(rawPath);
     int score = 0;
     for (int i = 0; i < Math.min(spans.size(), segments.length); i++) {

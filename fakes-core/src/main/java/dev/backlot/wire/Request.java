@@ -1,4 +1,4 @@
-package dev.backlot.engine;
+package dev.backlot.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLDecoder;
@@ -41,7 +41,10 @@ public final class Request {
   private final Map<String, String> pathParams;
   private JsonNode json;
 
-  Request(
+  /**
+   * A request as received: the engine builds one per request; {@link #of} is shorter for tests.
+   */
+  public Request(
       long id,
       String method,
       String rawPath,
@@ -83,7 +86,8 @@ public final class Request {
         Map.of());
   }
 
-  Request withPathParams(Map<String, String> params) {
+  /** This request with the path variables of the template that matched it. */
+  public Request withPathParams(Map<String, String> params) {
     Request r =
         new Request(id, method, rawPath, rawQuery, headers, body, time, connection, params);
     r.json = json;

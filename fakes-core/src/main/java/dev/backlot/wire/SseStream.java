@@ -1,4 +1,4 @@
-package dev.backlot.engine;
+package dev.backlot.wire;
 
 /**
  * A stream of Server-Sent Events to one client. Every method may be called from any thread; events

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.backlot.Fake;
-import dev.backlot.engine.Clock;
-import dev.backlot.engine.ManualClock;
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import dev.backlot.journal.Entry;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -33,7 +33,7 @@ import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
-class FakeRedisLifecycleTest {
+class RedisFakeLifecycleTest {
 
   private final ExecutorService pool = Executors.newCachedThreadPool();
 
@@ -55,7 +55,7 @@ class FakeRedisLifecycleTest {
 
   @Test
   void startsOnARandomLoopbackPortAndSpeaksRedis() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       assertThat(redis.name()).isEqualTo("redis");
       assertThat(redis.isRunning()).isTrue();
       assertThat(redis.port()).isPositive();
@@ -77,18 +77,18 @@ class FakeRedisLifecycleTest {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    try (FakeRedis redis = FakeRedis.builder().port(port).start();
+    try (RedisFake redis = RedisFake.builder().port(port).start();
         Jedis j = Clients.jedis(redis.redisUri())) {
       assertThat(redis.port()).isEqualTo(port);
       assertThat(j.ping()).isEqualTo("PONG");
-      assertThatThrownBy(() -> FakeRedis.builder().port(port).start())
+      assertThatThrownBy(() -> RedisFake.builder().port(port).start())
           .hasMessageContaining("could not bind 127.0.0.1:" + port);
     }
   }
 
   @Test
   void stopRefusesConnectionsAndRestartServesTheSameDataOnTheSamePort() throws Exception {
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       int port = redis.port();
       JedisPoolConfig config = new JedisPoolConfig();
       config.setTestOnBorrow(true); // a client's reconnect logic: idle connections died
@@ -122,7 +122,7 @@ class FakeRedisLifecycleTest {
 
   @Test
   void stopCutsBlockedCommands() throws Exception {
-    try (FakeRedis redis = new FakeRedis().start();
+    try (RedisFake redis = new RedisFake().start();
         Jedis admin = Clients.jedis(redis.redisUri());
         Jedis waiter = Clients.jedis(redis.redisUri())) {
       Future<?> blpop = pool.submit(() -> waiter.blpop(30, "never"));
@@ -136,7 +136,7 @@ class FakeRedisLifecycleTest {
 
   @Test
   void noConnectionHangsWhenTheFakeStopsWhileClientsConnect() throws Exception {
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       int port = redis.port();
       for (int round = 0; round < 20; round++) {
         AtomicBoolean done = new AtomicBoolean();
@@ -175,7 +175,7 @@ class FakeRedisLifecycleTest {
 
   @Test
   void resetFlushesEveryDatabaseAndClearsFaultsJournalAndGroups() {
-    try (FakeRedis redis = new FakeRedis().start(); Jedis j = Clients.jedis(redis.redisUri())) {
+    try (RedisFake redis = new RedisFake().start(); Jedis j = Clients.jedis(redis.redisUri())) {
       j.set("a", "1");
       j.select(3);
       j.set("b", "2");
@@ -198,7 +198,7 @@ class FakeRedisLifecycleTest {
 
   @Test
   void setupSeedsDataAtStartAndAfterEveryReset() {
-    try (FakeRedis redis = FakeRedis.builder()
+    try (RedisFake redis = RedisFake.builder()
         .setup(r -> r.call("SET", "feature:x", "on"))
         .setup(r -> r.call("RPUSH", "queue", "seed-1", "seed-2"))
         .start(); Jedis j = Clients.jedis(redis.redisUri())) {
@@ -215,7 +215,7 @@ class FakeRedisLifecycleTest {
 
   @Test
   void callRunsCommandsWithoutAClientAndWithoutTheJournal() {
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       assertThat(redis.call("SET", "k", "v")).isEqualTo("OK");
       assertThat(redis.call("GET", "k")).isEqualTo("v");
       assertThat(redis.call("GET", "none")).isNull();
@@ -233,7 +233,7 @@ class FakeRedisLifecycleTest {
   @Test
   void journalRecordsEveryCommandWithArgumentsReplyKindConnectionAndDatabase() {
     ManualClock clock = Clock.manual(Instant.parse("2026-05-01T10:00:00Z"));
-    try (FakeRedis redis = FakeRedis.builder().clock(clock).start();
+    try (RedisFake redis = RedisFake.builder().clock(clock).start();
         Jedis a = Clients.jedis(redis.redisUri()); Jedis b = Clients.jedis(redis.redisUri())) {
       redis.journal().clear(); // Jedis's CLIENT SETINFO on connect
       a.set("k", "x".repeat(1000));
@@ -277,7 +277,7 @@ class FakeRedisLifecycleTest {
   @Test
   void theFakesClockDrivesExpiry() {
     ManualClock clock = Clock.manual(Instant.parse("2026-05-01T10:00:00Z"));
-    try (FakeRedis redis = FakeRedis.builder().clock(clock).start();
+    try (RedisFake redis = RedisFake.builder().clock(clock).start();
         Jedis j = Clients.jedis(redis.redisUri())) {
       j.setex("session", 60, "abc");
       j.hset("h", Map.of("f", "v"));
@@ -296,7 +296,7 @@ class FakeRedisLifecycleTest {
 
   @Test
   void unknownCommandsAnswerInRedisWords() {
-    try (FakeRedis redis = new FakeRedis().start()) {
+    try (RedisFake redis = new RedisFake().start()) {
       assertThatThrownBy(() -> redis.call("FROBNICATE", "a"))
           .hasMessage("ERR unknown command 'frobnicate', with args beginning with: 'a' ");
     }
@@ -304,7 +304,7 @@ class FakeRedisLifecycleTest {
 
   @Test
   void twoFakesInOneJvmDoNotShareData() {
-    try (FakeRedis one = new FakeRedis().start(); FakeRedis two = new FakeRedis().start()) {
+    try (RedisFake one = new RedisFake().start(); RedisFake two = new RedisFake().start()) {
       one.call("SET", "k", "one");
       assertThat(two.call("GET", "k")).isNull();
       assertThat(one.port()).isNotEqualTo(two.port());
@@ -314,7 +314,7 @@ class FakeRedisLifecycleTest {
   @Test
   void closeFreesThePortAndEveryThread() throws Exception {
     java.util.Set<Thread> before = java.util.Set.copyOf(Thread.getAllStackTraces().keySet());
-    FakeRedis redis = new FakeRedis().start();
+    RedisFake redis = new RedisFake().start();
     int port = redis.port();
     try (Jedis a = Clients.jedis(redis.redisUri()); Jedis b = Clients.jedis(redis.redisUri())) {
       a.set("k", "v");

@@ -1,4 +1,4 @@
-package dev.backlot.engine;
+package dev.backlot.time;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.backlot.engine;
+package dev.backlot.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * Response.json(200, Map.of("id", 7));
- * Response.text(503, "busy").header("Retry-After", "2");
+ * Response.text(503, "busy").addHeader("Retry-After", "2");
  * Response.sse(events -> { events.send("{\"n\":1}"); events.close(); });
  * Response.later(future); // e.g. a long poll completed by another request
  * }</pre>
@@ -56,11 +56,12 @@ public final class Response {
   }
 
   /** This response, marked as the answer to a request that no stub or route handled. */
-  Response asNoRoute() {
+  public Response asNoRoute() {
     return new Response(status, headers, body, sse, later, true);
   }
 
-  boolean isNoRoute() {
+  /** Whether this answers a request that no stub or route handled (journalled as such). */
+  public boolean isNoRoute() {
     return noRoute;
   }
 
@@ -103,16 +104,28 @@ public final class Response {
     return new Response(0, List.of(), new byte[0], null, response);
   }
 
-  /** This response with one more header (an existing one of the same name is kept too). */
-  public Response header(String name, String value) {
+  /**
+   * This response with one more header (an existing one of the same name is kept too).
+   *
+   * <pre>{@code
+   * Response.json(200, body).addHeader("Set-Cookie", "a=1").addHeader("Set-Cookie", "b=2")
+   * }</pre>
+   */
+  public Response addHeader(String name, String value) {
     List<Header> h = new ArrayList<>(headers.size() + 1);
     h.addAll(headers);
     h.add(new Header(name, value));
     return new Response(status, List.copyOf(h), body, sse, later);
   }
 
-  /** This response with {@code name} set to {@code value}, replacing any earlier value. */
-  public Response withHeader(String name, String value) {
+  /**
+   * This response with {@code name} set to {@code value}, replacing any earlier value.
+   *
+   * <pre>{@code
+   * Response.text(200, "<a/>").setHeader("Content-Type", "application/xml")
+   * }</pre>
+   */
+  public Response setHeader(String name, String value) {
     List<Header> h = new ArrayList<>(headers.size() + 1);
     for (Header x : headers) {
       if (!x.name().equalsIgnoreCase(name)) {
@@ -123,10 +136,23 @@ public final class Response {
     return new Response(status, List.copyOf(h), body, sse, later);
   }
 
+  /** @deprecated use {@link #addHeader(String, String)}: the same, under the engine-wide name. */
+  @Deprecated
+  public Response header(String name, String value) {
+    return addHeader(name, value);
+  }
+
+  /** @deprecated use {@link #setHeader(String, String)}: the same, under the engine-wide name. */
+  @Deprecated
+  public Response withHeader(String name, String value) {
+    return setHeader(name, value);
+  }
+
+  /** This response with each of {@code more} added ({@link #addHeader}). */
   public Response headers(Map<String, String> more) {
     Response r = this;
     for (Map.Entry<String, String> e : more.entrySet()) {
-      r = r.header(e.getKey(), e.getValue());
+      r = r.addHeader(e.getKey(), e.getValue());
     }
     return r;
   }
@@ -174,11 +200,13 @@ public final class Response {
     return later != null;
   }
 
-  Consumer<SseStream> sseWriter() {
+  /** The writer of an event stream ({@link #sse}), or null. */
+  public Consumer<SseStream> sseWriter() {
     return sse;
   }
 
-  CompletionStage<Response> deferred() {
+  /** The answer to come of a {@linkplain #later deferred} response, or null. */
+  public CompletionStage<Response> deferred() {
     return later;
   }
 

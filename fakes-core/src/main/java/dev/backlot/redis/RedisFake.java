@@ -1,0 +1,681 @@
+package dev.backlot.redis;
+
+import com.github.fppt.jedismock.RedisClient;
+import com.github.fppt.jedismock.RedisServer;
+import com.github.fppt.jedismock.datastructures.Slice;
+import com.github.fppt.jedismock.operations.server.MockExecutor;
+import com.github.fppt.jedismock.server.Response;
+import com.github.fppt.jedismock.server.ServiceOptions;
+import com.github.fppt.jedismock.storage.OperationExecutorState;
+import com.github.fppt.jedismock.storage.RedisBase;
+import dev.backlot.Fake;
+import dev.backlot.engine.AbstractFake;
+import dev.backlot.time.Clock;
+import dev.backlot.fault.CommandFault;
+import dev.backlot.fault.FaultPlan;
+import dev.backlot.journal.Entry;
+import dev.backlot.journal.Journal;
+import dev.backlot.net.NetworkLink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.WeakHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A Redis server inside the test JVM, on a random loopback port: <a
+ * href="https://github.com/fppt/jedis-mock">jedis-mock</a> 1.1.18 wrapped in Backlot's common
+ * {@link Fake} lifecycle, with a command journal, Redis-level {@linkplain #faults() faults}, the
+ * fake's {@linkplain #clock() clock} driving key expiry, and the job-queue commands jedis-mock
+ * lacks: {@code LMOVE}, {@code BLMOVE} and the stream consumer groups ({@code XGROUP}, {@code
+ * XREADGROUP}, {@code XACK}, {@code XPENDING}, {@code XCLAIM}, {@code XAUTOCLAIM}). Any RESP2
+ * client works unchanged: Jedis, Lettuce, Redisson, redis-py, ioredis.
+ *
+ * <pre>{@code
+ * ManualClock clock = Clock.manual();
+ * try (RedisFake redis = RedisFake.builder().clock(clock).start()) {
+ *   Jedis jedis = new Jedis(redis.redisUri());
+ *   jedis.setex("session", 60, "abc");
+ *   clock.advance(Duration.ofSeconds(61));        // expiry follows the fake's clock
+ *   assertNull(jedis.get("session"));
+ *
+ *   redis.faults().onCommand("SET").next(1).error(RedisErrors.READONLY); // after a failover
+ *   redis.journal().count(e -> e.path().equals("SET"));   // commands are journaled by name
+ *   redis.call("RPUSH", "queue", "job-1");                 // seed data without a client
+ *
+ *   redis.restart();                               // same port, same data: clients reconnect
+ *   redis.reset();                                 // FLUSHALL, faults and journal cleared
+ * }
+ * }</pre>
+ *
+ * <p><b>Journal.</b> Each command is an {@link Entry.Kind#COMMAND} entry: {@link Entry#path()} is
+ * the command name in upper case, {@link Entry#bodyText()} its arguments (each capped at 256
+ * bytes), {@link Entry#query()} {@code conn=N&db=D}, {@link Entry#responseBody()} the reply as
+ * redis-cli would print it, {@link Entry#outcome()} the reply's kind ({@code status}, {@code
+ * integer}, {@code bulk}, {@code nil}, {@code array}, {@code error: <message>}, {@code no reply},
+ * {@code connection closed}), {@link Entry#fault()} the fault that acted.
+ *
+ * <p><b>Network faults.</b> Built with {@link Builder#behindLink()}, the fake sits behind a
+ * {@link NetworkLink} ({@link #link()}): {@link #redisUri()} then points at the link, so latency,
+ * partitions and resets apply to every client.
+ *
+ * <p><b>Threads.</b> jedis-mock serves each connection on its own thread (a cached pool) behind
+ * one data lock, so blocking commands (BLPOP, BLMOVE, XREADGROUP BLOCK) and {@linkplain
+ * dev.backlot.fault.CommandRule#delay delayed} commands park their own connection's thread; no thread is added per
+ * waiter. {@link #close()} stops them all.
+ *
+ * <p><b>Known gaps</b> (jedis-mock's, and ours): RESP2 only ({@code HELLO 3} answers {@code
+ * NOPROTO}; clients fall back); keys expire lazily, on access; blocking timeouts run on wall time;
+ * the added commands cannot be called from Lua scripts; no XINFO, LMPOP, FUNCTION, GEO or BITOP;
+ * see {@code package-info}.
+ */
+public class RedisFake extends AbstractFake<RedisFake> {
+
+  private static final Set<String> WAKE_AFTER = Set.of("xadd", "exec", "eval", "evalsha");
+  /** Redis's default number of databases: SELECT beyond it is refused. */
+  private static final int DATABASES = 16;
+
+  private final StreamGroups groups = new StreamGroups();
+  private final String internalName = "backlot-internal-" + UUID.randomUUID();
+  private final Object internalLock = new Object();
+  private final AtomicInteger connectionCount = new AtomicInteger();
+  private final Map<OperationExecutorState, Integer> connections =
+      Collections.synchronizedMap(new WeakHashMap<>());
+  private final Map<OperationExecutorState, Set<String>> queuedJobKeys =
+      Collections.synchronizedMap(new WeakHashMap<>());
+  private final List<JobWatch> watches = new ArrayList<>();
+  private volatile JobWatch[] watchView = new JobWatch[0];
+
+  private RedisServer server;
+  private volatile Instant startedAt = Instant.EPOCH;
+  private Socket internal;
+  private InputStream internalIn;
+  private OutputStream internalOut;
+
+  /** A fake with default settings: random port on 127.0.0.1, system clock, empty. */
+  public RedisFake() {
+    this(builder());
+  }
+
+  RedisFake(Builder b) {
+    super("redis", b);
+  }
+
+  /** Settings: {@code RedisFake.builder().clock(clock).seed(7).behindLink().start()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  protected final int listen(int wanted) {
+    if (server == null) {
+      server = bindNew(wanted);
+    } else {
+      try {
+        server.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "redis fake could not listen on 127.0.0.1:" + wanted + " again (port taken?)", e);
+      }
+    }
+    startedAt = clock().instant();
+    return server.getBindPort();
+  }
+
+  /** jedis-mock binds the port it was built with on every start, so pick one and keep it. */
+  private RedisServer bindNew(int wanted) {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    IOException last = null;
+    for (int attempt = 0; attempt < 10; attempt++) {
+      int p = wanted != 0 ? wanted : freePort(loopback);
+      RedisServer s = RedisServer.newRedisServer(p, loopback)
+          .setOptions(ServiceOptions.withInterceptor(this::intercept))
+          .setClock(new JedisMockAccess.JavaClock(clock()));
+      try {
+        s.start();
+        return s;
+      } catch (BindException e) {
+        last = e;
+        if (wanted != 0) {
+          break;
+        }
+      } catch (IOException e) {
+        last = e;
+        break;
+      }
+    }
+    throw new UncheckedIOException("redis fake could not bind 127.0.0.1:"
+        + (wanted == 0 ? "(random)" : wanted) + " (port in use?)", last);
+  }
+
+  private static int freePort(InetAddress loopback) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(loopback, 0));
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  /** {@code redis://127.0.0.1:PORT}: where clients connect (through the link, if any). */
+  public URI redisUri() {
+    return URI.create("redis://127.0.0.1:" + port());
+  }
+
+  /** The same as {@link #redisUri()}: a Redis fake's base URI is a {@code redis://} URI. */
+  @Override
+  public URI baseUri() {
+    return redisUri();
+  }
+
+  /** {@code redis://127.0.0.1:PORT} of the fake itself, bypassing any {@link #link()}. */
+  public URI directUri() {
+    return URI.create("redis://127.0.0.1:" + directPort());
+  }
+
+  /**
+   * Stops like a crashed server: the port refuses connections (the {@link #link()}'s too),
+   * open connections and blocked commands are cut. Data is kept.
+   */
+  @Override
+  protected final void unlisten() {
+    {
+      closeInternal();
+      List<RedisClient> clients = JedisMockAccess.clientsOf(server);
+      try {
+        server.stop();
+      } catch (IOException e) {
+        throw new UncheckedIOException("redis fake did not stop cleanly", e);
+      }
+      // jedis-mock's stop() closes its clients before its server socket: a connection accepted
+      // in between is handed to a pool that is already shutting down and is never served nor
+      // closed, so its client would hang until its socket timeout. Close those too.
+      if (clients != null) {
+        for (RedisClient c : clients) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * Back to the initial state in microseconds ({@link AbstractFake#reset()}): every database
+   * flushed (as {@code FLUSHALL}, so {@code WATCH}ers see the change), consumer groups, faults
+   * (and the builder's seed), journal, job watches and the link's toxics cleared, then the
+   * builder's {@link Builder#setup setup} runs again (at the next start, if stopped). Scripts and
+   * CONFIG stay, as after a FLUSHALL.
+   */
+  @Override
+  protected void resetState() {
+    flushAll();
+    for (JobWatch w : watchView) {
+      w.clear();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void flushAll() {
+    RedisServer s = server;
+    if (s == null) {
+      return;
+    }
+    Map<Integer, RedisBase> bases;
+    try {
+      bases = (Map<Integer, RedisBase>) JedisMockAccess.GET_BASES.invoke(s);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // A jedis-mock without this accessor: flush through the protocol instead (the groups go
+      // with their streams).
+      if (isRunning()) {
+        call("FLUSHALL");
+      }
+      return;
+    }
+    // The map of databases is also jedis-mock's data lock (OperationExecutorState.lock()).
+    synchronized (bases) {
+      for (RedisBase b : bases.values()) {
+        b.clear();
+      }
+      groups.clear();
+      bases.notifyAll();
+    }
+  }
+
+  /**
+   * The Redis-level faults, on the shared fault engine: {@link FaultPlan#onCommand(String...)}
+   * rules answer an error ({@link RedisErrors}), delay a command, or close the connection before
+   * or after it runs. Cleared by {@link #reset()}; commands sent with {@link #call} are never
+   * faulted.
+   */
+  @Override
+  public FaultPlan faults() {
+    return super.faults();
+  }
+
+  // ---------------------------------------------------------------- admin commands
+
+  /**
+   * Runs one command inside the fake, past the journal and the faults, and returns its reply as
+   * Java values: a String (status or bulk string), a Long, a List (arrays; an error inside an
+   * EXEC array is a {@link RedisErrorReply} element), or null (nil). For seeding data and for
+   * assertions that need no client.
+   *
+   * <pre>{@code
+   * redis.call("HSET", "user:1", "name", "Ada");
+   * List<?> ids = (List<?>) redis.call("LRANGE", "queue", "0", "-1");
+   * }</pre>
+   *
+   * @throws RedisErrorReply when Redis answers with an error
+   * @throws IllegalStateException when the fake is not running
+   */
+  public Object call(String... args) {
+    Objects.requireNonNull(args, "args");
+    if (args.length == 0) {
+      throw new IllegalArgumentException("name a command");
+    }
+    synchronized (internalLock) {
+      if (!isRunning()) {
+        throw new IllegalStateException("redis fake is not running");
+      }
+      try {
+        if (internal == null) {
+          openInternal();
+        }
+        Resp.write(internalOut, List.of(args));
+        Object reply = Resp.read(internalIn);
+        if (reply instanceof RedisErrorReply e) {
+          throw new RedisErrorReply(e.getMessage());
+        }
+        return reply;
+      } catch (IOException e) {
+        closeInternal();
+        throw new UncheckedIOException("redis fake connection failed during " + args[0], e);
+      }
+    }
+  }
+
+  private void openInternal() throws IOException {
+    Socket s = new Socket();
+    try {
+      s.setTcpNoDelay(true);
+      s.setSoTimeout(60_000);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), directPort()), 10_000);
+      InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+      OutputStream out = s.getOutputStream();
+      Resp.write(out, List.of("CLIENT", "SETNAME", internalName));
+      Object ok = Resp.read(in);
+      if (!"OK".equals(ok)) {
+        throw new IOException("CLIENT SETNAME answered " + ok);
+      }
+      internal = s;
+      internalIn = in;
+      internalOut = out;
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  private void closeInternal() {
+    synchronized (internalLock) {
+      if (internal != null) {
+        try {
+          internal.close();
+        } catch (IOException ignored) {
+          // closing anyway
+        }
+        internal = null;
+        internalIn = null;
+        internalOut = null;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- job watches
+
+  /**
+   * Starts recording every status the system under test writes for the jobs of {@code layout},
+   * checked against its queue's table; see {@link JobWatch}.
+   *
+   * <pre>{@code
+   * JobWatch celery = redis.watchJobs(JobLayout.CELERY);
+   * ...
+   * celery.assertLegal();
+   * }</pre>
+   */
+  public JobWatch watchJobs(JobLayout layout) {
+    Objects.requireNonNull(layout, "layout");
+    JobWatch w = new JobWatch(layout, this);
+    synchronized (watches) {
+      watches.add(w);
+      watchView = watches.toArray(new JobWatch[0]);
+    }
+    return w;
+  }
+
+  void unwatch(JobWatch w) {
+    synchronized (watches) {
+      watches.remove(w);
+      watchView = watches.toArray(new JobWatch[0]);
+    }
+  }
+
+  // ---------------------------------------------------------------- the command path
+
+  /** jedis-mock's interceptor: every command of every connection comes through here. */
+  private Slice intercept(OperationExecutorState state, String name, List<Slice> params) {
+    if (isInternal(state, name, params)) {
+      return dispatch(state, name, params);
+    }
+    Instant at = clock().instant();
+    String upper = name.toUpperCase(Locale.ROOT);
+    Entry entry = recorder().record(
+        Entry.Kind.COMMAND, at, "REDIS", upper,
+        "conn=" + connectionId(state) + "&db=" + state.getSelected(), Map.of(), Replies.describe(params));
+    CommandFault d = decider().hasCommandRules()
+        ? decider().decideCommand(upper, params.isEmpty() ? null : params.get(0).toString(), at)
+        : null;
+    boolean closeAfter = false;
+    if (d != null) {
+      recorder().fault(entry, d.description());
+      if (!d.delay().isZero() && !hold(d.delay())) {
+        recorder().outcome(entry, "no reply: the fake stopped during the delay");
+        return Response.SKIP;
+      }
+      if (d.error() != null) {
+        if (name.equals("exec") || name.equals("discard")) {
+          state.transactionMode(false);
+          state.tx().clear();
+        } else {
+          state.errorTransaction(); // a rejected command aborts its MULTI, as in Redis
+        }
+        Slice reply = Response.error(RedisErrors.withCode(d.error()));
+        complete(entry, reply);
+        return reply;
+      }
+      if (d.close() && !d.afterHandling()) {
+        recorder().outcome(entry, "connection closed");
+        return MockExecutor.breakConnection(state);
+      }
+      closeAfter = d.close();
+    }
+    Slice reply;
+    try {
+      reply = dispatch(state, name, params);
+    } catch (RuntimeException e) {
+      reply = Response.error("ERR the redis fake failed: " + e);
+    }
+    complete(entry, reply);
+    if (closeAfter) {
+      recorder().outcome(entry, entry.outcome() + ", then connection closed instead of the reply");
+      return MockExecutor.breakConnection(state);
+    }
+    return reply;
+  }
+
+  private boolean isInternal(OperationExecutorState state, String name, List<Slice> params) {
+    if (internalName.equals(state.getClientName())) {
+      return true;
+    }
+    return name.equals("client") && params.size() == 2
+        && internalName.equals(params.get(1).toString());
+  }
+
+  /** Holds this connection's thread until {@code delay} passed on the fake's clock. */
+  private boolean hold(Duration delay) {
+    CountDownLatch due = new CountDownLatch(1);
+    Clock.Cancellable task = clock().schedule(delay, due::countDown);
+    try {
+      due.await();
+      return true;
+    } catch (InterruptedException e) {
+      task.cancel();
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private Slice dispatch(OperationExecutorState state, String name, List<Slice> params) {
+    AddedCommands.Spec added = AddedCommands.find(name);
+    if (added != null) {
+      return runAdded(state, added, params);
+    }
+    if (name.equals("info") && !state.isTransactionModeOn()) {
+      return info(state, params);
+    }
+    if (name.equals("client") && !params.isEmpty() && !state.isTransactionModeOn()) {
+      Slice reply = client(state, params);
+      if (reply != null) {
+        return reply;
+      }
+    }
+    if (name.equals("select") && params.size() == 1) {
+      try {
+        int db = Integer.parseInt(params.get(0).toString());
+        if (db < 0 || db >= DATABASES) {
+          state.errorTransaction();
+          return Response.error("ERR DB index is out of range");
+        }
+      } catch (NumberFormatException e) {
+        // jedis-mock answers it
+      }
+    }
+    boolean wasInTransaction = state.isTransactionModeOn();
+    JobWatch[] ws = watchView;
+    Slice reply;
+    Set<String> jobKeys = ws.length == 0 ? null : jobKeys(ws, state, name, params);
+    if (jobKeys != null) {
+      synchronized (state.lock()) {
+        boolean queuing = state.isTransactionModeOn() && !name.equals("exec");
+        reply = MockExecutor.proceed(state, name, params);
+        if (queuing) {
+          queue(state, name, jobKeys);
+        } else {
+          observe(ws, state, jobKeys, name);
+        }
+      }
+    } else {
+      reply = MockExecutor.proceed(state, name, params);
+    }
+    if (WAKE_AFTER.contains(name)) {
+      // jedis-mock's XADD does not notify: blocked XREADGROUPs (and XREADs) would wait for
+      // their next poll.
+      synchronized (state.lock()) {
+        state.lock().notifyAll();
+      }
+    }
+    if (Replies.isUnsupported(reply)) {
+      reply = Replies.unknownCommand(name, params);
+    } else if (!wasInTransaction) {
+      reply = Replies.asRedisReplies(name, params, reply);
+    }
+    return reply;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Slice info(OperationExecutorState state, List<Slice> params) {
+    synchronized (state.lock()) {
+      List<RedisClient> clients = JedisMockAccess.clientsOf(server);
+      return ServerInfo.reply(params, new ServerInfo.Facts(
+          directPort(),
+          Math.max(0, Duration.between(startedAt, clock().instant()).getSeconds()),
+          clients == null ? 1 : clients.size(),
+          state.blockingManager().blockedClients(),
+          // jedis-mock's data lock is its map of databases
+          state.lock() instanceof Map<?, ?> m ? (Map<Integer, RedisBase>) m : Map.of()));
+    }
+  }
+
+  /** CLIENT LIST, INFO and ID, which jedis-mock lacks (RQ's workers list clients); else null. */
+  private Slice client(OperationExecutorState state, List<Slice> params) {
+    String sub = params.get(0).toString().toLowerCase(Locale.ROOT);
+    switch (sub) {
+      case "id" -> {
+        return Response.integer(connectionId(state));
+      }
+      case "info" -> {
+        return Response.bulkString(Slice.create(clientLine(state)));
+      }
+      case "list" -> {
+        List<RedisClient> live = JedisMockAccess.clientsOf(server);
+        List<OperationExecutorState> states;
+        synchronized (connections) {
+          states = new ArrayList<>(connections.keySet());
+        }
+        states.sort((a, b) -> Integer.compare(connectionId(a), connectionId(b)));
+        StringBuilder sb = new StringBuilder();
+        for (OperationExecutorState s : states) {
+          if ((live == null || live.contains(s.owner())) && !internalName.equals(s.getClientName())) {
+            sb.append(clientLine(s));
+          }
+        }
+        return Response.bulkString(Slice.create(sb.toString()));
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  private String clientLine(OperationExecutorState s) {
+    String name = s.getClientName() == null ? "" : s.getClientName();
+    return "id=" + connectionId(s) + " addr=" + JedisMockAccess.remoteAddress(s.owner()) + " laddr=127.0.0.1:"
+        + directPort() + " fd=8 name=" + name + " age=0 idle=0 flags=N db=" + s.getSelected()
+        + " sub=0 psub=0 ssub=0 multi=" + (s.isTransactionModeOn() ? s.tx().size() : -1)
+        + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0"
+        + " tot-mem=0 events=r cmd=client|list user=default redir=-1 resp=2\n";
+  }
+
+  /** Runs an added command as jedis-mock runs its own: under the data lock, queued in MULTI. */
+  private Slice runAdded(OperationExecutorState state, AddedCommands.Spec spec,
+      List<Slice> params) {
+    synchronized (state.lock()) {
+      String arityError = spec.arity().apply(params);
+      if (arityError != null) {
+        state.errorTransaction();
+        return Response.error(arityError);
+      }
+      var op = spec.factory().create(state, params, groups);
+      if (state.isTransactionModeOn()) {
+        state.tx().add(op);
+        return Response.QUEUED;
+      }
+      return op.execute();
+    }
+  }
+
+  // ---------------------------------------------------------------- job observation
+
+  /** The job keys a command names, or those its transaction queued (for EXEC); null if none. */
+  private Set<String> jobKeys(JobWatch[] ws, OperationExecutorState state, String name,
+      List<Slice> params) {
+    Set<String> keys = null;
+    if (name.equals("exec") || name.equals("discard")) {
+      keys = queuedJobKeys.remove(state);
+      return name.equals("exec") ? keys : null;
+    }
+    for (Slice p : params) {
+      String s = p.toString();
+      for (JobWatch w : ws) {
+        if (w.layout().jobId(s) != null) {
+          if (keys == null) {
+            keys = new HashSet<>();
+          }
+          keys.add(s);
+        }
+      }
+    }
+    return keys;
+  }
+
+  private void queue(OperationExecutorState state, String name, Set<String> keys) {
+    if (!name.equals("multi")) {
+      queuedJobKeys.computeIfAbsent(state, s -> new HashSet<>()).addAll(keys);
+    }
+  }
+
+  /** Under the data lock, right after the command: reads each job's status. */
+  private void observe(JobWatch[] ws, OperationExecutorState state, Set<String> keys,
+      String name) {
+    Instant at = clock().instant();
+    String command = name.toUpperCase(Locale.ROOT);
+    for (String key : keys) {
+      for (JobWatch w : ws) {
+        String id = w.layout().jobId(key);
+        if (id != null && w.isOpen()) {
+          w.observe(id, w.layout().status(state.base(), Slice.create(key)), at, command);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- journal helpers
+
+  private int connectionId(OperationExecutorState state) {
+    return connections.computeIfAbsent(state, s -> connectionCount.incrementAndGet());
+  }
+
+  private void complete(Entry entry, Slice reply) {
+    if (reply.equals(Response.SKIP)) {
+      recorder().outcome(entry, "no reply");
+      return;
+    }
+    Replies.Shown shown = Replies.shown(reply);
+    recorder().complete(entry, 0, shown.text());
+    recorder().outcome(entry, shown.kind());
+  }
+
+  @Override
+  public String toString() {
+    return "RedisFake[" + (isStarted() ? redisUri() : "not started") + (isRunning() ? "" : ", stopped")
+        + "]";
+  }
+
+  // ---------------------------------------------------------------- clock bridge
+
+  // ---------------------------------------------------------------- builder
+
+  /**
+   * Settings for a {@link RedisFake} (those every fake has: port, clock, seed, journal,
+   * behindLink, setup, configure); initial data goes in {@link #setup}.
+   *
+   * <pre>{@code
+   * RedisFake.builder().setup(r -> r.call("SET", "feature:x", "on")).behindLink().start();
+   * }</pre>
+   */
+  public static final class Builder extends AbstractFake.Builder<Builder, RedisFake> {
+
+    Builder() {}
+
+    @Override
+    protected String knownKeys() {
+      return " (redis takes port, seed, behindLink, journal, faults)";
+    }
+
+    @Override
+    public RedisFake build() {
+      return new RedisFake(this);
+    }
+  }
+}
