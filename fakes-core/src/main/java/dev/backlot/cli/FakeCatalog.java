@@ -9,7 +9,9 @@ import dev.backlot.redis.FakeRedis;
 import dev.backlot.engine.FakeServer;
 import dev.backlot.gcs.GcsFake;
 import dev.backlot.http.HttpFake;
+import dev.backlot.minimax.MiniMaxFake;
 import dev.backlot.openai.OpenAiFake;
+import dev.backlot.runway.RunwayFake;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,8 @@ final class FakeCatalog {
     ENTRIES.put("comfyui", server(ComfyUiFake::builder));
     ENTRIES.put("gcs", server(GcsFake::builder));
     ENTRIES.put("redis", FakeCatalog::redis);
+    ENTRIES.put("runway", server(RunwayFake::builder));
+    ENTRIES.put("minimax", server(MiniMaxFake::builder));
   }
 
   private FakeCatalog() {}
