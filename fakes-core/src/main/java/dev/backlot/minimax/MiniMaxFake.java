@@ -68,7 +68,7 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
     ObjectNode body = Json.object();
     details.forEach((k, v) -> {
       if (!k.equals(CODE)) {
-        body.set(k, Json.tree(v));
+        body.set(k, Json.mapper().valueToTree(v)); // not Json.tree: it parses strings
       }
     });
     Object code = details.get(CODE);

@@ -60,7 +60,7 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
   private static final ErrorShape RUNWAY_ERRORS = (status, message, details) -> {
     ObjectNode body = Json.object();
     body.put("error", message);
-    details.forEach((k, v) -> body.set(k, Json.tree(v)));
+    details.forEach((k, v) -> body.set(k, Json.mapper().valueToTree(v))); // not Json.tree: it parses strings
     return Response.json(status, body);
   };
 
