@@ -68,6 +68,12 @@ final class Api {
     return call(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build());
   }
 
+  /** A HEAD with no headers. */
+  static Reply head(String url) {
+    return call(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+  }
+
   private static Reply call(HttpRequest req) {
     try {
       HttpResponse<byte[]> r = HTTP.send(req, HttpResponse.BodyHandlers.ofByteArray());

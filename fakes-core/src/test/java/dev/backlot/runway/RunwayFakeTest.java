@@ -129,6 +129,10 @@ class RunwayFakeTest {
     Api.Reply first = Api.fetch(url);
     assertThat(first.status()).isEqualTo(200);
     assertThat(first.raw().headers().firstValue("Content-Type")).hasValue("video/mp4");
+    Api.Reply head = Api.head(url);
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.bytes()).isEmpty();
+    assertThat(head.raw().headers().firstValueAsLong("Content-Length")).hasValue(first.bytes().length);
 
     clock.advance(Duration.ofHours(23).plusMinutes(59));
     assertThat(Api.fetch(url).status()).isEqualTo(200);
