@@ -41,4 +41,10 @@ try {
 } catch (e) {
   out.failedTask.taskDetails = e.taskDetails ?? null;
 }
+// A 429 from the fake's fault plan (with retry-after-ms): the SDK's own retry goes through.
+const retrying = new RunwayML({ maxRetries: 2 });
+const upscale = await retrying.videoUpscale.create({
+  model: "magnific_video_upscaler_creative", videoUri: "https://example.com/clip.mp4",
+});
+out.retried = { id: upscale.id };
 console.log(JSON.stringify(out));

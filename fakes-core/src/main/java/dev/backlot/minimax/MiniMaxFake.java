@@ -125,6 +125,7 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
     return builder().build();
   }
 
+  /** A builder: set keys, timing, limits, then {@code start()}. */
   public static Builder builder() {
     return new Builder();
   }

@@ -99,6 +99,7 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
     return builder().build();
   }
 
+  /** A builder: set keys, timing, limits, then {@code start()}. */
   public static Builder builder() {
     return new Builder();
   }

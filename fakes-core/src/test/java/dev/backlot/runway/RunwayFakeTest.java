@@ -121,6 +121,18 @@ class RunwayFakeTest {
   }
 
   @Test
+  void aTaskTheBackendCancelsShowsCancelledWithNoCost() {
+    Api api = start(RunwayFake.builder());
+    runway.jobs().script().next(1).cancel();
+    String id = api.post("/v1/image_to_video", Api.i2v("gen4_turbo", "1280:720", 5)).json().path("id").asText();
+    clock.advance(Duration.ofSeconds(3));
+    JsonNode t = api.get("/v1/tasks/" + id).json();
+    assertThat(t.path("status").asText()).isEqualTo("CANCELLED");
+    assertThat(t.path("cost").path("credits").asInt()).isZero();
+    assertThat(t.has("output")).isFalse();
+  }
+
+  @Test
   void outputLinksNeedNoCredentialsAndExpireOnTheFakesClock() {
     Api api = start(RunwayFake.builder().outputTtl(Duration.ofHours(24)));
     String id = api.post("/v1/image_to_video", Api.i2v("gen4_turbo", "1280:720", 2)).json().path("id").asText();

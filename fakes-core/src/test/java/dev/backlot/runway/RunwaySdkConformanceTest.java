@@ -103,6 +103,7 @@ class RunwaySdkConformanceTest {
       String failed = api.post("/v1/image_to_video", Api.i2v("gen4_turbo", "1280:720", 5)).json().path("id").asText();
       clock.advance(Duration.ofSeconds(3));
       assertThat(runway.jobs().job(failed).orElseThrow().state()).isEqualTo(JobState.FAILED);
+      runway.faults().on("POST", "/v1/video_upscale").next(1).rateLimit(Duration.ofMillis(200)).retryAfterMs();
 
       Node.Result r = Node.run("runway/errors.mjs", Map.of(
           "RUNWAYML_BASE_URL", runway.baseUri().toString(),
@@ -130,9 +131,12 @@ class RunwaySdkConformanceTest {
       assertThat(j.path("failedTask").path("cls").asText()).isEqualTo("TaskFailedError");
       assertThat(j.path("failedTask").path("message").asText()).isEqualTo("Input text did not pass moderation");
       assertThat(j.path("failedTask").path("taskDetails").path("failureCode").asText()).isEqualTo("SAFETY.INPUT.TEXT");
-      // None of the refused requests created a task: only the one the test made exists.
-      assertThat(runway.taskIds()).containsExactly(failed);
-      assertThat(runway.jobs().submittedCount()).isEqualTo(1);
+      // None of the refused requests created a task: only the test's and the retried upscale exist.
+      String retried = j.path("retried").path("id").asText();
+      assertThat(runway.taskIds()).containsExactlyInAnyOrder(failed, retried);
+      assertThat(runway.jobs().submittedCount()).isEqualTo(2);
+      assertThat(runway.journal().find(e -> e.path().equals("/v1/video_upscale")))
+          .extracting(Entry::status).containsExactly(429, 200);
     }
   }
 }
