@@ -163,7 +163,7 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
 
   @Override
   protected ErrorShape errorShape() {
-    return MINIMAX_ERRORS;
+    return (status, message, details) -> traced(MINIMAX_ERRORS.render(status, message, details));
   }
 
   @Override
@@ -353,8 +353,10 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
     return host != null && !host.isBlank() ? "http://" + host : baseUri().toString();
   }
 
+  /** A Trace-Id from its own counter, so error answers do not shift the task ids a seed gives. */
   private Response traced(Response r) {
-    return r.withHeader("Trace-Id", ids().hex(32));
+    long n = ids().next("trace-id");
+    return r.withHeader("Trace-Id", String.format("%016x%016x", Media.seedOf("trace", n), Media.seedOf(n, "trace")));
   }
 
   static ObjectNode baseResp(int code, String message) {

@@ -39,6 +39,7 @@ class MiniMaxErrorsTest {
 
   private void assertError(Api.Reply r, int code, String message) {
     assertThat(r.status()).as("MiniMax answers errors with HTTP 200").isEqualTo(200);
+    assertThat(r.raw().headers().firstValue("Trace-Id")).get().asString().matches("[0-9a-f]{32}");
     assertThat(Api.code(r)).as(r.json().toString()).isEqualTo(code);
     assertThat(r.json().path("base_resp").path("status_msg").asText()).as(r.json().toString()).startsWith(message);
   }
