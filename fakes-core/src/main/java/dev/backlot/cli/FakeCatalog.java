@@ -2,6 +2,7 @@ package dev.backlot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.Fake;
+import dev.backlot.cablecast.CablecastFake;
 import dev.backlot.comfyui.ComfyUiFake;
 import dev.backlot.engine.Clock;
 import dev.backlot.journal.Journal;
@@ -31,6 +32,7 @@ final class FakeCatalog {
     ENTRIES.put("comfyui", server(ComfyUiFake::builder));
     ENTRIES.put("gcs", server(GcsFake::builder));
     ENTRIES.put("redis", FakeCatalog::redis);
+    ENTRIES.put("cablecast", server(CablecastFake::builder));
   }
 
   private FakeCatalog() {}
