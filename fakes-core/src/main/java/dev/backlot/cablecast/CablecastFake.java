@@ -70,7 +70,7 @@ public final class CablecastFake extends FakeServer<CablecastFake> {
   // lambdas that read the fields when a request arrives.
   @Override
   protected void routes(Routes r) {
-    for (String method : List.of("GET", "POST", "PUT", "DELETE")) {
+    for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
       r.add(method, "/{api}/{version}/{resource}", req -> api.collection(req))
           .add(method, "/{api}/{version}/{resource}/{id}", req -> api.member(req))
           .add(method, "/{api}/{version}/{resource}/{id}/{action}", req -> api.action(req));
