@@ -70,12 +70,12 @@ public final class CablecastFake extends FakeServer<CablecastFake> {
   // lambdas that read the fields when a request arrives.
   @Override
   protected void routes(Routes r) {
+    r.get("/vod/{id}/{file}", req -> api.vodFile(req)); // before the generic three-segment route
     for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
       r.add(method, "/{api}/{version}/{resource}", req -> api.collection(req))
           .add(method, "/{api}/{version}/{resource}/{id}", req -> api.member(req))
           .add(method, "/{api}/{version}/{resource}/{id}/{action}", req -> api.action(req));
     }
-    r.get("/vod/{id}/{file}", req -> api.vodFile(req));
   }
 
   /** ASP.NET Web API's JSON errors: {@code {"message": ..., "modelState": {...}}}. */
