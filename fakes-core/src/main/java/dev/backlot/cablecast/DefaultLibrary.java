@@ -10,7 +10,8 @@ import java.util.List;
  * producers, two projects, one VOD configuration, twelve shows (one to three reels each), VODs
  * Ready for the first seven shows, and a week of schedule items from midnight today (on the
  * fake's clock): every channel runs a show every two hours from 06:00 to 22:00, each channel
- * cycling through the shows from its own starting point. Same clock day, same library.
+ * cycling through the shows from its own starting point. Everything is stamped (show {@code
+ * lastModified}, VOD transaction times) at that midnight: same clock day, same library.
  */
 final class DefaultLibrary {
 

@@ -9,6 +9,7 @@ import dev.backlot.cablecast.Schema.Type;
 import dev.backlot.engine.Clock;
 import dev.backlot.engine.Ids;
 import dev.backlot.engine.Json;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,10 @@ final class Library {
   private final Clock clock;
   private final Dates dates;
   private final Map<Kind, TreeMap<Long, ObjectNode>> tables = new HashMap<>();
+  private Instant pinned;
+
+  /** Every stored record, copied; restored by {@link #restore}. */
+  record Snapshot(Instant key, Map<Kind, List<ObjectNode>> rows) {}
 
   Library(Ids ids, Clock clock, Dates dates) {
     this.ids = ids;
@@ -47,6 +52,46 @@ final class Library {
 
   synchronized void clear() {
     tables.values().forEach(Map::clear);
+  }
+
+  /** Stamps changes with {@code t} instead of the clock's time (null: the clock again). */
+  synchronized void pin(Instant t) {
+    pinned = t;
+  }
+
+  /** The time changes are stamped with. */
+  synchronized Instant now() {
+    return pinned != null ? pinned : clock.instant();
+  }
+
+  /** A copy of every record, under {@code key}. */
+  synchronized Snapshot snapshot(Instant key) {
+    Map<Kind, List<ObjectNode>> rows = new HashMap<>();
+    tables.forEach((k, t) -> rows.put(k, all(k)));
+    return new Snapshot(key, rows);
+  }
+
+  /**
+   * Replaces an empty library with a snapshot's records, and draws the ids they used from the
+   * id source as inserting them did (ids are counters: record n of a kind has id n).
+   */
+  synchronized void restore(Snapshot s) {
+    clear();
+    s.rows().forEach((k, rows) -> {
+      for (ObjectNode r : rows) {
+        tables.get(k).put(r.get("id").asLong(), r.deepCopy());
+        ids.next(k.type());
+      }
+    });
+  }
+
+  synchronized boolean isEmpty() {
+    for (TreeMap<Long, ObjectNode> t : tables.values()) {
+      if (!t.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether a record of {@code kind} has this id. */
@@ -190,7 +235,7 @@ final class Library {
 
   private void touched(Kind kind, ObjectNode r) {
     if (kind == Schema.SHOW) {
-      r.put("lastModified", dates.format(clock.instant()));
+      r.put("lastModified", dates.format(now()));
       recomputeRunTime(r.get("id").asLong());
     } else if (kind == Schema.REEL && !r.get("show").isNull()) {
       recomputeRunTime(r.get("show").asLong());
