@@ -51,29 +51,35 @@ public final class CablecastLibrary {
     return lib.dates().zone();
   }
 
+  /** A location (a station's site); returns its id. */
   public long location(String name) {
     return insert(Schema.LOCATION, named(name));
   }
 
+  /** A channel playing from {@code primaryLocation}; returns its id. */
   public long channel(String name, long primaryLocation) {
     return insert(Schema.CHANNEL, named(name).put("primaryLocation", existing(Schema.LOCATION, primaryLocation)));
   }
 
+  /** A show category; returns its id. */
   public long category(String name, long location) {
     return insert(Schema.CATEGORY, named(name).put("location", existing(Schema.LOCATION, location)));
   }
 
+  /** A producer (its contact is its name); returns its id. */
   public long producer(String name, String email, long location) {
     return insert(Schema.PRODUCER, named(name).put("contact", name).put("email", email)
         .put("location", existing(Schema.LOCATION, location)));
   }
 
+  /** A project of {@code producer}; returns its id. */
   public long project(String name, String description, long producer, long location) {
     return insert(Schema.PROJECT, named(name).put("description", description)
         .put("producer", existing(Schema.PRODUCER, producer))
         .put("location", existing(Schema.LOCATION, location)));
   }
 
+  /** A VOD configuration; new VODs use the first one unless they name another. Returns its id. */
   public long vodConfiguration(String name, long location) {
     return insert(Schema.VOD_CONFIGURATION, named(name).put("location", existing(Schema.LOCATION, location)));
   }
@@ -156,41 +162,49 @@ public final class CablecastLibrary {
       fields.put("eventDate", lib.dates().format(today()));
     }
 
+    /** The title shown on the character generator (default: the title). */
     public ShowSpec cgTitle(String cgTitle) {
       fields.put("cgTitle", cgTitle);
       return this;
     }
 
+    /** The show's description. */
     public ShowSpec comments(String comments) {
       fields.put("comments", comments);
       return this;
     }
 
+    /** Whether the show is kept off the character generator (and {@code include_cg_exempt=false}). */
     public ShowSpec cgExempt(boolean exempt) {
       fields.put("cgExempt", exempt);
       return this;
     }
 
+    /** When the recorded event took place (default: midnight today). */
     public ShowSpec eventDate(Instant at) {
       fields.put("eventDate", lib.dates().format(at));
       return this;
     }
 
+    /** The show's location (an existing id). */
     public ShowSpec location(long id) {
       fields.put("location", existing(Schema.LOCATION, id));
       return this;
     }
 
+    /** The show's category (an existing id). */
     public ShowSpec category(long id) {
       fields.put("category", existing(Schema.CATEGORY, id));
       return this;
     }
 
+    /** The show's producer (an existing id). */
     public ShowSpec producer(long id) {
       fields.put("producer", existing(Schema.PRODUCER, id));
       return this;
     }
 
+    /** The show's project (an existing id). */
     public ShowSpec project(long id) {
       fields.put("project", existing(Schema.PROJECT, id));
       return this;

@@ -150,7 +150,7 @@ final class Library {
     if (r == null) {
       return false;
     }
-    for (Map.Entry<String, JsonNode> e : iterable(changes)) {
+    for (Map.Entry<String, JsonNode> e : changes.properties()) {
       Field f = kind.field(e.getKey());
       JsonNode before = r.get(f.name());
       JsonNode after = e.getValue().deepCopy();
@@ -272,9 +272,5 @@ final class Library {
       }
     }
     throw new IllegalArgumentException("no resource " + type);
-  }
-
-  private static Iterable<Map.Entry<String, JsonNode>> iterable(ObjectNode node) {
-    return node::fields;
   }
 }

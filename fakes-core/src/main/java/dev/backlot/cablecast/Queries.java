@@ -138,7 +138,8 @@ final class Queries {
       if (!linksMatch(r, q.links())) {
         continue;
       }
-      if (needle != null && !matches(kind, r, needle)) {
+      // search= on a resource with nothing to search (reels, schedule items) is ignored
+      if (needle != null && !kind.search().isEmpty() && !matches(kind, r, needle)) {
         continue;
       }
       if (kind == Schema.SCHEDULE_ITEM) {

@@ -85,7 +85,7 @@ final class Writes {
   static ObjectNode fields(Library lib, Kind kind, ObjectNode in, boolean creating) {
     Map<String, List<String>> errors = new LinkedHashMap<>();
     ObjectNode out = Json.object();
-    in.fields().forEachRemaining(e -> {
+    in.properties().forEach(e -> {
       String name = e.getKey();
       JsonNode v = e.getValue();
       String key = kind.type() + "." + name;

@@ -170,6 +170,8 @@ class CablecastReadTest {
     assertThat(HTTP.ok("/shows?search=zzzz").at("/meta/count").asInt()).isZero();
     assertThat(ids(HTTP.ok("/channels?search=education").get("channels"))).containsExactly(2L);
     assertThat(ids(HTTP.ok("/shows?search=board&ids[]=3&ids[]=4").get("shows"))).containsExactly(3L);
+    // nothing to search on schedule items: the parameter is ignored, as ASP.NET ignores unknown ones
+    assertThat(HTTP.ok("/scheduleitems?search=zzzz").at("/meta/count").asInt()).isEqualTo(189);
   }
 
   @Test
