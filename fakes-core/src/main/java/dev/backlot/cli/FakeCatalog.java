@@ -3,6 +3,7 @@ package dev.backlot.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.backlot.Fake;
 import dev.backlot.FakeBuilder;
+import dev.backlot.cablecast.CablecastFake;
 import dev.backlot.comfyui.ComfyUiFake;
 import dev.backlot.time.Clock;
 import dev.backlot.redis.RedisFake;
@@ -36,6 +37,7 @@ final class FakeCatalog {
     ENTRIES.put("runway", of(RunwayFake::builder));
     ENTRIES.put("veo", of(VeoFake::builder));
     ENTRIES.put("minimax", of(MiniMaxFake::builder));
+    ENTRIES.put("cablecast", of(CablecastFake::builder));
   }
 
   private FakeCatalog() {}

@@ -75,7 +75,7 @@ class LauncherIT {
     assertThat(call("GET", http + "/hello", null).body()).isEqualTo("{\"hi\":1}");
     assertThat(Json.parse(call("GET", admin + "/fakes/http/journal", null).body())).hasSize(1);
     assertThat(urls.fieldNames()).toIterable()
-        .containsExactly("http", "openai", "comfyui", "gcs", "redis", "runway", "veo", "minimax", "admin");
+        .containsExactly("http", "openai", "comfyui", "gcs", "redis", "runway", "veo", "minimax", "cablecast", "admin");
     assertThat(urls.get("redis").asText()).startsWith("redis://127.0.0.1:");
     assertThat(call("GET", urls.get("comfyui").asText() + "/system_stats", null).statusCode()).isEqualTo(200);
     assertThat(call("GET", urls.get("openai").asText() + "/v1/models", null).statusCode()).isEqualTo(200);

@@ -2,7 +2,11 @@ package dev.backlot.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.backlot.cablecast.CablecastFake;
 import dev.backlot.comfyui.ComfyUiFake;
+import dev.backlot.minimax.MiniMaxFake;
+import dev.backlot.runway.RunwayFake;
+import dev.backlot.veo.VeoFake;
 import dev.backlot.engine.FakeServer;
 import dev.backlot.engine.Route;
 import dev.backlot.gcs.GcsFake;
@@ -53,10 +57,20 @@ class RouteFuzzTest {
       Supplier<FakeServer<?>> fake,
       Predicate<Sent> faithful5xx,
       java.util.function.Consumer<FakeServer<?>> stillServes,
-      java.util.function.Function<FakeServer<?>, String[]> livePath) {
+      java.util.function.Function<FakeServer<?>, String[]> livePath,
+      Map<String, String> credentials) {
     Target(String name, Supplier<FakeServer<?>> fake, Predicate<Sent> faithful5xx,
         java.util.function.Consumer<FakeServer<?>> stillServes) {
-      this(name, fake, faithful5xx, stillServes, f -> null);
+      this(name, fake, faithful5xx, stillServes, f -> null, Map.of());
+    }
+
+    /** The same target, sending {@code credentials} with three requests in four. */
+    Target withCredentials(Map<String, String> credentials) {
+      return new Target(name, fake, faithful5xx, stillServes, livePath, credentials);
+    }
+
+    Target withLivePath(java.util.function.Function<FakeServer<?>, String[]> livePath) {
+      return new Target(name, fake, faithful5xx, stillServes, livePath, credentials);
     }
 
     @Override
@@ -91,8 +105,29 @@ class RouteFuzzTest {
         Arguments.of(new Target("gcs",
             () -> GcsFake.builder().object("kept-bucket", "kept/object.bin", KEPT).start(),
             s -> false,
-            f -> assertThat(((GcsFake) f).object("kept-bucket", "kept/object.bin").bytes()).isEqualTo(KEPT),
-            RouteFuzzTest::gcsUploadSession)));
+            f -> assertThat(((GcsFake) f).object("kept-bucket", "kept/object.bin").bytes()).isEqualTo(KEPT))
+            .withLivePath(RouteFuzzTest::gcsUploadSession)),
+        Arguments.of(new Target("runway",
+            () -> RunwayFake.builder().start(),
+            s -> false,
+            f -> assertThat(get(f, "/v1/tasks/nope")).startsWith("HTTP/1.1 401"))
+            .withCredentials(Map.of("Authorization", "Bearer key_fuzz", "X-Runway-Version", "2024-11-06"))),
+        Arguments.of(new Target("veo",
+            () -> VeoFake.builder().start(),
+            s -> false,
+            f -> assertThat(get(f, "/v1beta/models/veo-3.0-generate-001/operations/x?key=k"))
+                .startsWith("HTTP/1.1 404"))
+            .withCredentials(Map.of("x-goog-api-key", "fuzz"))),
+        Arguments.of(new Target("minimax",
+            () -> MiniMaxFake.builder().start(),
+            s -> false,
+            f -> assertThat(get(f, "/v1/query/video_generation?task_id=1")).startsWith("HTTP/1.1 200"))
+            .withCredentials(Map.of("Authorization", "Bearer fuzz"))),
+        Arguments.of(new Target("cablecast",
+            () -> CablecastFake.builder().start(),
+            s -> false,
+            f -> assertThat(get(f, "/cablecastapi/v1/shows")).startsWith("HTTP/1.1 200"))
+            .withCredentials(Map.of("Authorization", "Basic YWRtaW46YWRtaW4="))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -124,6 +159,9 @@ class RouteFuzzTest {
         }
         String path = fill(route[1], random);
         Map<String, String> headers = new TreeMap<>();
+        if (random.nextInt(4) != 0) {
+          headers.putAll(target.credentials());
+        }
         String bodyKind = pick(random, BODY_KINDS);
         byte[] body = body(bodyKind, random);
         if (!bodyKind.equals("none")) {
@@ -186,7 +224,10 @@ class RouteFuzzTest {
   private static final List<String> VALUES = List.of(
       "test", "b", "kept-bucket", "default", "1", "0", "-1", "99999999999999999999", "%zz", "%",
       "..%2F..%2Fetc%2Fpasswd", "../../etc/passwd", "a%00b", "", "%F0%9F%92%A5", "null", "gpt-4o-mini",
-      "o%2Fname", "x".repeat(3000), "1e400", "NaN", "[]", "%2e%2e");
+      "o%2Fname", "x".repeat(3000), "1e400", "NaN", "[]", "%2e%2e",
+      // names the fakes know, so requests get past the first lookup
+      "shows", "vods", "scheduleitems", "channels", "veo-3.0-generate-001", "models/veo-2.0-generate-001",
+      "gen4_turbo", "kept/object.bin", "system_stats", "cablecastapi", "v1", "v1beta");
 
   private static String pick(Random r, List<String> from) {
     return from.get(r.nextInt(from.size()));
