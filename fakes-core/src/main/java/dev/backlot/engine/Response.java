@@ -123,12 +123,20 @@ public final class Response {
     return new Response(status, List.copyOf(h), body, sse, later);
   }
 
+  /** This response with these headers added (in the map's order), copying the list once. */
   public Response headers(Map<String, String> more) {
-    Response r = this;
-    for (Map.Entry<String, String> e : more.entrySet()) {
-      r = r.header(e.getKey(), e.getValue());
+    if (more.isEmpty()) {
+      return this;
     }
-    return r;
+    Header[] h = new Header[headers.size() + more.size()];
+    int i = 0;
+    for (Header x : headers) {
+      h[i++] = x;
+    }
+    for (Map.Entry<String, String> e : more.entrySet()) {
+      h[i++] = new Header(e.getKey(), e.getValue());
+    }
+    return new Response(status, List.of(h), body, sse, later);
   }
 
   public Response withStatus(int newStatus) {

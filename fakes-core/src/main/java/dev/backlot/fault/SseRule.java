@@ -8,6 +8,8 @@ package dev.backlot.fault;
  * faults.onSse("POST", "/v1/chat/completions").next(1).cutAfter(3); // first stream breaks after 3 events
  * faults.onSse("GET", "/queue/data").event("progress").drop();       // no progress events
  * faults.onSse("GET", "/events").nth(2).delay(Duration.ofSeconds(1)); // the 2nd event is late
+ * faults.onSse("POST", "/v1/chat/completions").next(1)
+ *       .endAfter(3, "{\"error\":{\"message\":\"overloaded\",\"code\":\"500\"}}"); // an in-band error
  * }</pre>
  *
  * <p>An event's type is its {@code event:} name, or, for JSON data, its {@code "type"} field.
@@ -44,9 +46,40 @@ public final class SseRule extends StreamRule<SseRule> {
     return this;
   }
 
+  /**
+   * Once {@code n} (matching) events were sent, sends {@code data} as one more event and ends the
+   * stream normally, instead of the events that would have followed: the error event a backend
+   * sends in-band (OpenAI's {@code data: {"error": {...}}}). If the stream ends by itself first,
+   * it ends as it would have, without the event.
+   */
+  public SseRule endAfter(int n, String data) {
+    return endAfter(n, null, data);
+  }
+
+  /** As {@link #endAfter(int, String)}, with an {@code event:} name (null for none). */
+  public SseRule endAfter(int n, String event, String data) {
+    if (n < 0) {
+      throw new IllegalArgumentException("endAfter(n) needs n >= 0: " + n);
+    }
+    java.util.Objects.requireNonNull(data, "data");
+    synchronized (plan) {
+      level(Level.STREAM);
+      after = n;
+      finalEvent = event;
+      finalData = data;
+      installed();
+    }
+    return this;
+  }
+
+  private String finalEvent;
+  private String finalData;
+
   @Override
   StreamTrigger arm(String description) {
-    return level == Level.STREAM ? new StreamTrigger(match, after, 0, "", description) : null;
+    return level == Level.STREAM
+        ? new StreamTrigger(match, after, 0, "", description, finalEvent, finalData)
+        : null;
   }
 
   @Override
@@ -56,6 +89,14 @@ public final class SseRule extends StreamRule<SseRule> {
 
   @Override
   String streamActionText() {
-    return level == Level.STREAM ? "cut after " + after + " events" : null;
+    if (level != Level.STREAM) {
+      return null;
+    }
+    if (finalData == null) {
+      return "cut after " + after + " events";
+    }
+    String shown = finalData.length() > 60 ? finalData.substring(0, 57) + "..." : finalData;
+    return "after " + after + " events send " + (finalEvent == null ? "" : "event " + finalEvent + " ")
+        + shown + " and end";
   }
 }
