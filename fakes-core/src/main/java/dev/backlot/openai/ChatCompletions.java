@@ -1,11 +1,14 @@
 package dev.backlot.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.backlot.engine.Json;
 import dev.backlot.engine.Request;
 import dev.backlot.engine.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,43 +73,64 @@ final class ChatCompletions {
       Duration initial = mock != null ? mock.delay : Duration.ZERO;
       return fake.callHeaders(fake.stream(events, mock != null ? mock.streamError : null, initial), model);
     }
-    ObjectNode out = Json.object();
-    out.put("id", id);
-    out.put("object", "chat.completion");
-    out.put("created", created);
-    out.put("model", model);
-    out.putNull("system_fingerprint");
-    ArrayNode choices = out.putArray("choices");
-    for (int i = 0; i < n; i++) {
-      ObjectNode c = choices.addObject();
-      c.put("index", i);
-      c.put("finish_reason", answer.finishReason());
-      ObjectNode msg = c.putObject("message");
-      msg.put("role", "assistant");
-      if (answer.text() == null) {
-        msg.putNull("content");
-      } else {
-        msg.put("content", answer.text());
-      }
-      if (answer.calls().isEmpty()) {
-        msg.putNull("tool_calls");
-      } else {
-        ArrayNode calls = msg.putArray("tool_calls");
-        for (Reply.ToolCall tc : answer.calls()) {
-          ObjectNode call1 = calls.addObject();
-          call1.put("id", tc.id());
-          call1.put("type", "function");
-          call1.putObject("function").put("name", tc.name()).put("arguments", tc.arguments());
-        }
-      }
-      msg.putNull("function_call");
-      c.putNull("logprobs");
-    }
-    out.set("usage", usage.json());
-    Response resp = fake.callHeaders(OpenAiFake.json(out), model);
+    Response resp = fake.callHeaders(Response.bytes(200, body(id, created, model, answer, n, usage), "application/json"), model);
     return mock != null && !mock.delay.isZero() ? fake.later(mock.delay, resp) : resp;
   }
 
+  /**
+   * The {@code chat.completion} body, written field by field (no JSON tree: this is the hot path
+   * of the fake, and a tree costs several times the bytes it serialises to).
+   */
+  private static byte[] body(String id, long created, String model, Replies.Answer answer, int n, Replies.Usage usage) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(384 + (answer.text() == null ? 0 : answer.text().length() * n));
+    try (JsonGenerator g = Json.mapper().getFactory().createGenerator(bytes)) {
+      g.writeStartObject();
+      g.writeStringField("id", id);
+      g.writeStringField("object", "chat.completion");
+      g.writeNumberField("created", created);
+      g.writeStringField("model", model);
+      g.writeNullField("system_fingerprint");
+      g.writeArrayFieldStart("choices");
+      for (int i = 0; i < n; i++) {
+        g.writeStartObject();
+        g.writeNumberField("index", i);
+        g.writeStringField("finish_reason", answer.finishReason());
+        g.writeObjectFieldStart("message");
+        g.writeStringField("role", "assistant");
+        g.writeStringField("content", answer.text()); // null writes null
+        if (answer.calls().isEmpty()) {
+          g.writeNullField("tool_calls");
+        } else {
+          g.writeArrayFieldStart("tool_calls");
+          for (Reply.ToolCall tc : answer.calls()) {
+            g.writeStartObject();
+            g.writeStringField("id", tc.id());
+            g.writeStringField("type", "function");
+            g.writeObjectFieldStart("function");
+            g.writeStringField("name", tc.name());
+            g.writeStringField("arguments", tc.arguments());
+            g.writeEndObject();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        }
+        g.writeNullField("function_call");
+        g.writeEndObject();
+        g.writeNullField("logprobs");
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeObjectFieldStart("usage");
+      g.writeNumberField("prompt_tokens", usage.prompt());
+      g.writeNumberField("completion_tokens", usage.completion());
+      g.writeNumberField("total_tokens", usage.prompt() + usage.completion());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
   /** Chunks of {@code chat.completion.chunk}, then the usage chunk if asked, then [DONE]. */
   private List<String> chunks(String id, long created, String model, Replies.Answer a, int n, Replies.Usage usage) {
     List<String> out = new ArrayList<>();
