@@ -1,5 +1,7 @@
 package dev.backlot.fault;
 
+import java.util.Objects;
+
 /**
  * A fault on the Server-Sent Events a fake streams: cut the stream after some events, or drop,
  * delay or duplicate events of a type.
@@ -13,9 +15,14 @@ package dev.backlot.fault;
  * }</pre>
  *
  * <p>An event's type is its {@code event:} name, or, for JSON data, its {@code "type"} field.
- * For {@link #cutAfter}, "when" conditions count streams; for the message actions, events.
+ * For {@link #cutAfter} and {@link #endAfter}, "when" conditions count streams; for the message
+ * actions, events.
  */
 public final class SseRule extends StreamRule<SseRule> {
+
+  // endAfter's last event; null data: not an endAfter rule.
+  private String finalEvent;
+  private String finalData;
 
   SseRule(FaultPlan plan, String method, String path) {
     super(plan, method, path);
@@ -61,7 +68,7 @@ public final class SseRule extends StreamRule<SseRule> {
     if (n < 0) {
       throw new IllegalArgumentException("endAfter(n) needs n >= 0: " + n);
     }
-    java.util.Objects.requireNonNull(data, "data");
+    Objects.requireNonNull(data, "data");
     synchronized (plan) {
       level(Level.STREAM);
       after = n;
@@ -71,9 +78,6 @@ public final class SseRule extends StreamRule<SseRule> {
     }
     return this;
   }
-
-  private String finalEvent;
-  private String finalData;
 
   @Override
   StreamTrigger arm(String description) {
