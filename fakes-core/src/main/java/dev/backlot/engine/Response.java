@@ -123,6 +123,16 @@ public final class Response {
     return new Response(status, List.copyOf(h), body, sse, later);
   }
 
+  /** This response with these headers added, in order, copying the list once. */
+  public Response headers(Header... more) {
+    if (more.length == 0) {
+      return this;
+    }
+    Header[] h = headers.toArray(new Header[headers.size() + more.length]);
+    System.arraycopy(more, 0, h, headers.size(), more.length);
+    return new Response(status, List.of(h), body, sse, later);
+  }
+
   /** This response with these headers added (in the map's order), copying the list once. */
   public Response headers(Map<String, String> more) {
     if (more.isEmpty()) {

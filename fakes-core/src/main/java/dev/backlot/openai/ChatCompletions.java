@@ -82,7 +82,8 @@ final class ChatCompletions {
    * of the fake, and a tree costs several times the bytes it serialises to).
    */
   private static byte[] body(String id, long created, String model, Replies.Answer answer, int n, Replies.Usage usage) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(384 + (answer.text() == null ? 0 : answer.text().length() * n));
+    Scratch bytes = SCRATCH.get();
+    bytes.reset();
     try (JsonGenerator g = Json.mapper().getFactory().createGenerator(bytes)) {
       g.writeStartObject();
       g.writeStringField("id", id);
@@ -129,7 +130,25 @@ final class ChatCompletions {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return bytes.toByteArray();
+    return bytes.take();
+  }
+
+  // One reusable output buffer per worker thread: a reply then costs only its final byte[].
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static final class Scratch extends ByteArrayOutputStream {
+    Scratch() {
+      super(1024);
+    }
+
+    byte[] take() {
+      byte[] out = toByteArray();
+      reset();
+      if (buf.length > 64 * 1024) {
+        buf = new byte[1024]; // a huge reply does not pin its buffer to the thread
+      }
+      return out;
+    }
   }
   /** Chunks of {@code chat.completion.chunk}, then the usage chunk if asked, then [DONE]. */
   private List<String> chunks(String id, long created, String model, Replies.Answer a, int n, Replies.Usage usage) {

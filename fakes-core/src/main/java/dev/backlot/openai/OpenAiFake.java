@@ -69,8 +69,7 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
   private final TextCompletions completions;
   private final EmbeddingsEndpoint embeddings;
   private final ModelsAndHealth modelsAndHealth;
-  // x-litellm-model-id is a hash of the model name: computed once per name, not per call.
-  private final Map<String, String> modelIds = new ConcurrentHashMap<>();
+  private final Map<String, Response.Header[]> modelHeaders = new ConcurrentHashMap<>();
   private volatile int chunkSize;
   private volatile Duration streamDelay;
 
@@ -291,13 +290,18 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
 
   /** LiteLLM's response headers of a call, added in one copy. */
   Response callHeaders(Response r, String model) {
-    Map<String, String> h = new LinkedHashMap<>(8);
-    h.put("x-litellm-call-id", ids().uuid());
-    h.put("x-litellm-model-id", modelIds.computeIfAbsent(model, LiteLlmErrors::sha256));
-    h.put("x-litellm-model-group", model);
-    h.put("x-litellm-version", LITELLM_VERSION);
-    h.put("x-litellm-response-cost", "0.0");
-    return r.headers(h);
+    Response.Header[] fixed = modelHeaders.computeIfAbsent(model, OpenAiFake::modelHeaders);
+    return r.headers(new Response.Header("x-litellm-call-id", ids().uuid()), fixed[0], fixed[1], fixed[2], fixed[3]);
+  }
+
+  // The same for every call of a model: x-litellm-model-id is a hash of the name, made once.
+  private static Response.Header[] modelHeaders(String model) {
+    return new Response.Header[] {
+      new Response.Header("x-litellm-model-id", LiteLlmErrors.sha256(model)),
+      new Response.Header("x-litellm-model-group", model),
+      new Response.Header("x-litellm-version", LITELLM_VERSION),
+      new Response.Header("x-litellm-response-cost", "0.0"),
+    };
   }
 
   /** {@code r}, answered after {@code delay} on the fake's clock. */
