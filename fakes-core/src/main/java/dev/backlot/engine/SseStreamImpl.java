@@ -41,6 +41,7 @@ final class SseStreamImpl implements SseStream {
   private boolean closeRequested;
   private boolean abortRequested;
   private boolean cutByFault;
+  private boolean endedByFault;
   private volatile boolean open = true;
 
   SseStreamImpl(HttpServerExchange ex, Entry entry, FakeServer<?> fake, Request request) {
@@ -64,7 +65,7 @@ final class SseStreamImpl implements SseStream {
     for (StreamTrigger t : triggers) {
       fake.recorder().fault(entry, t.description());
       if (t.immediate()) {
-        cut();
+        strike(t);
       }
     }
     // Flush the status line and headers now: clients wait for them before reading events.
@@ -78,6 +79,10 @@ final class SseStreamImpl implements SseStream {
 
   @Override
   public void send(String event, String data) {
+    write(frame(event, data), event == null ? data : "event: " + event + " " + data, event, data);
+  }
+
+  private static String frame(String event, String data) {
     StringBuilder sb = new StringBuilder(data.length() + 16);
     if (event != null) {
       sb.append("event: ").append(event).append('\n');
@@ -85,8 +90,7 @@ final class SseStreamImpl implements SseStream {
     for (String line : data.split("\n", -1)) {
       sb.append("data: ").append(line).append('\n');
     }
-    sb.append('\n');
-    write(sb.toString(), event == null ? data : "event: " + event + " " + data, event, data);
+    return sb.append('\n').toString();
   }
 
   @Override
@@ -119,7 +123,7 @@ final class SseStreamImpl implements SseStream {
           }
           for (StreamTrigger t : triggers) {
             if (t.count(true, data, false, event)) {
-              cut();
+              strike(t);
             }
           }
         });
@@ -138,6 +142,25 @@ final class SseStreamImpl implements SseStream {
         fake.recorder().fault(e, fault);
       }
       queue.add(ByteBuffer.wrap(wire.getBytes(StandardCharsets.UTF_8)));
+    }
+    onIoThread();
+  }
+
+  /** A stream fault strikes: one last event and a normal end, or a cut. */
+  private void strike(StreamTrigger t) {
+    if (t.finalData() == null) {
+      cut();
+      return;
+    }
+    String data = t.finalData();
+    String event = t.finalEvent();
+    emit(frame(event, data), event == null ? data : "event: " + event + " " + data, t.description());
+    synchronized (queue) {
+      if (closeRequested) {
+        return;
+      }
+      endedByFault = true;
+      closeRequested = true;
     }
     onIoThread();
   }
@@ -241,6 +264,10 @@ final class SseStreamImpl implements SseStream {
               finished("stream aborted");
               IoUtils.safeClose(ex.getConnection());
             } else if (ending) {
+              if (endedByFault) {
+                entry.outcome("stream ended by fault after " + written
+                    + (written == 1 ? " event" : " events"));
+              }
               finished("stream closed");
             }
           } else {

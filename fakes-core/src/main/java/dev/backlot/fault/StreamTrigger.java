@@ -2,8 +2,10 @@ package dev.backlot.fault;
 
 /**
  * A fault armed on one open stream (a WebSocket connection or an SSE response) when it opened:
- * after {@link #after()} matching messages it closes the WebSocket with a code, or cuts the
- * connection; obtained only from a {@link FaultDecider}, which the engine holds. One instance per stream, so its count is that stream's.
+ * after {@link #after()} matching messages it closes the WebSocket with a code, cuts the
+ * connection, or (SSE) sends one last event and ends the stream normally; obtained only from a
+ * {@link FaultDecider}, which the engine holds. One instance per stream, so its count is that
+ * stream's.
  */
 public final class StreamTrigger {
 
@@ -12,14 +14,24 @@ public final class StreamTrigger {
   private final int closeCode;
   private final String reason;
   private final String description;
+  private final String finalEvent;
+  private final String finalData;
   private int seen;
 
   StreamTrigger(MessageMatch match, int after, int closeCode, String reason, String description) {
+    this(match, after, closeCode, reason, description, null, null);
+  }
+
+  StreamTrigger(
+      MessageMatch match, int after, int closeCode, String reason, String description,
+      String finalEvent, String finalData) {
     this.match = match;
     this.after = after;
     this.closeCode = closeCode;
     this.reason = reason;
     this.description = description;
+    this.finalEvent = finalEvent;
+    this.finalData = finalData;
   }
 
   /**
@@ -48,6 +60,19 @@ public final class StreamTrigger {
    */
   public int closeCode() {
     return closeCode;
+  }
+
+  /**
+   * The data of the event to send before ending an SSE stream normally, or null: the stream is
+   * then cut instead.
+   */
+  public String finalData() {
+    return finalData;
+  }
+
+  /** The {@code event:} name of {@link #finalData()}'s event, or null for a data-only event. */
+  public String finalEvent() {
+    return finalEvent;
   }
 
   public String reason() {

@@ -37,7 +37,8 @@
  * </ul>
  *
  * <p>Streams: {@link dev.backlot.fault.SseRule} ({@code faults.onSse("GET", "/events")}) cuts a
- * stream after n events or drops, delays, duplicates events by type; {@link
+ * stream after n events, ends it after n events with one last event of the test's choosing (a
+ * backend's in-band error: {@code endAfter(n, data)}), or drops, delays, duplicates events by type; {@link
  * dev.backlot.fault.WebSocketRule} ({@code faults.onWebSocket("/ws")}) drops, delays or duplicates
  * messages by direction and JSON {@code "type"}, closes with a code or aborts after n messages,
  * refuses or drops the upgrade. A delayed message holds back those after it, as TCP would.

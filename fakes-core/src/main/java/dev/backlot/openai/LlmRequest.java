@@ -18,15 +18,17 @@ public final class LlmRequest {
   private final String endpoint;
   private final String model;
   private final String prompt;
-  private final String conversation;
+  private final JsonNode messages;
   private final JsonNode body;
   private final Request http;
+  private String conversation; // made on first use: most reply rules never read it
 
-  LlmRequest(String endpoint, String model, String prompt, String conversation, JsonNode body, Request http) {
+  /** {@code messages}: the chat messages, or null for a text completion. */
+  LlmRequest(String endpoint, String model, String prompt, JsonNode messages, JsonNode body, Request http) {
     this.endpoint = endpoint;
     this.model = model;
     this.prompt = prompt;
-    this.conversation = conversation;
+    this.messages = messages;
     this.body = body;
     this.http = http;
   }
@@ -51,7 +53,21 @@ public final class LlmRequest {
 
   /** Every message's text content, one per line ("role: text"); for completions the prompt. */
   public String conversation() {
-    return conversation;
+    String c = conversation;
+    if (c == null) {
+      if (messages == null) {
+        c = prompt;
+      } else {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode msg : messages) {
+          sb.append(sb.length() == 0 ? "" : "\n")
+              .append(msg.get("role").asText()).append(": ").append(Replies.contentText(msg.get("content")));
+        }
+        c = sb.toString();
+      }
+      conversation = c;
+    }
+    return c;
   }
 
   /** The request body as sent. Do not modify. */

@@ -8,23 +8,24 @@ import java.util.List;
 
 /**
  * Sends a stream's events one after another, {@code delay} apart on the fake's clock (never
- * sleeping), and applies a stream fault: after {@code afterChunks} events, LiteLLM's error event
- * or a cut connection instead of the rest.
+ * sleeping). A {@code mock_response} asking for a mid-stream error gets LiteLLM's error event
+ * after its chunks instead of the rest. Injected faults are not handled here: they are rules of
+ * the fake's {@code faults()} plan, acting on the events this sends.
  */
 final class Pacer {
 
   private final SseStream stream;
   private final List<String> events;
-  private final LlmFaults.Action fault;
+  private final MockResponse.StreamError error;
   private final Duration delay;
   private final Clock clock;
   private volatile Clock.Cancellable pending;
   private int next; // confined: each step runs after the previous one
 
-  Pacer(SseStream stream, List<String> events, LlmFaults.Action fault, Duration delay, Clock clock) {
+  Pacer(SseStream stream, List<String> events, MockResponse.StreamError error, Duration delay, Clock clock) {
     this.stream = stream;
     this.events = events;
-    this.fault = fault;
+    this.error = error;
     this.delay = delay;
     this.clock = clock;
   }
@@ -46,14 +47,10 @@ final class Pacer {
 
   private void step() {
     while (stream.isOpen()) {
-      // The error replaces [DONE] at the latest: a fault never lets the stream end normally.
-      if (fault != null && next == Math.min(fault.afterChunks(), events.size() - 1)) {
-        if (fault.kind() == LlmFaults.Kind.STREAM_CUT) {
-          stream.abort();
-        } else {
-          stream.send(Json.write(LiteLlmErrors.body(fault.status(), fault.message(), null, null)));
-          stream.close();
-        }
+      // The error replaces [DONE] at the latest: a failing stream never ends normally.
+      if (error != null && next == Math.min(error.afterChunks(), events.size() - 1)) {
+        stream.send(Json.write(LiteLlmErrors.body(error.status(), error.message(), null, null)));
+        stream.close();
         return;
       }
       if (next == events.size()) {

@@ -29,7 +29,7 @@ final class Tokens {
     int n = REPLY_PRIMING;
     for (JsonNode m : messages) {
       n += PER_MESSAGE + count(m.path("role").asText("")) + count(m.path("name").asText(""));
-      n += count(OpenAiFake.contentText(m.get("content")));
+      n += count(Replies.contentText(m.get("content")));
       JsonNode calls = m.get("tool_calls");
       if (calls != null && calls.isArray()) {
         for (JsonNode c : calls) {

@@ -96,6 +96,12 @@ final class Validation {
     return (int) x;
   }
 
+  /** As {@link #optInt(ObjectNode, String, long, long)}, with {@code fallback} when absent. */
+  static int optInt(ObjectNode body, String field, long min, long max, int fallback) {
+    Integer v = optInt(body, field, min, max);
+    return v == null ? fallback : v;
+  }
+
   static void optNumber(ObjectNode body, String field, double min, double max) {
     if (!present(body, field)) {
       return;
@@ -194,49 +200,101 @@ final class Validation {
           "messages", "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.");
     }
     for (int i = 0; i < msgs.size(); i++) {
-      String p = "messages[" + i + "]";
-      JsonNode m = msgs.get(i);
-      if (!m.isObject()) {
-        throw invalidType(p, "an object", m);
-      }
-      JsonNode role = m.get("role");
-      if (role == null || role.isNull()) {
-        throw missing(p + ".role");
-      }
-      if (!role.isTextual()) {
-        throw invalidType(p + ".role", "a string", role);
-      }
-      if (!ROLES.contains(role.asText())) {
-        throw invalidValue(p + ".role", role.asText(), List.of("system", "assistant", "user", "function", "tool", "developer"));
-      }
-      JsonNode content = m.get("content");
+      message(msgs.get(i), i);
+    }
+    toolPairs(msgs);
+  }
+
+  // The parameter name is built only for an error: most requests are valid.
+  private static void message(JsonNode m, int i) {
+    if (!m.isObject()) {
+      throw invalidType(at(i), "an object", m);
+    }
+    JsonNode role = m.get("role");
+    if (role == null || role.isNull()) {
+      throw missing(at(i) + ".role");
+    }
+    if (!role.isTextual()) {
+      throw invalidType(at(i) + ".role", "a string", role);
+    }
+    String r = role.asText();
+    if (!ROLES.contains(r)) {
+      throw invalidValue(at(i) + ".role", r, List.of("system", "assistant", "user", "function", "tool", "developer"));
+    }
+    JsonNode content = m.get("content");
+    if (content == null || content.isNull()) {
+      // only an assistant message that calls tools may leave content out
       boolean hasCalls = m.hasNonNull("tool_calls") || m.hasNonNull("function_call");
-      if (content == null || content.isNull()) {
-        // only an assistant message that calls tools may leave content out
-        if (!role.asText().equals("assistant") || !hasCalls) {
-          throw missing(p + ".content");
-        }
-      } else if (content.isArray()) {
-        for (int j = 0; j < content.size(); j++) {
-          JsonNode part = content.get(j);
-          String pp = p + ".content[" + j + "]";
-          if (!part.isObject()) {
-            throw invalidType(pp, "an object", part);
-          }
-          if (!part.path("type").isTextual()) {
-            throw missing(pp + ".type");
-          }
-          if (part.get("type").asText().equals("text") && !part.path("text").isTextual()) {
-            throw missing(pp + ".text");
-          }
-        }
-      } else if (!content.isTextual()) {
-        throw invalidType(p + ".content", "one of a string or array of objects", content);
+      if (!r.equals("assistant") || !hasCalls) {
+        throw missing(at(i) + ".content");
       }
-      if (role.asText().equals("tool") && !m.path("tool_call_id").isTextual()) {
-        throw missing(p + ".tool_call_id");
+    } else if (content.isArray()) {
+      for (int j = 0; j < content.size(); j++) {
+        JsonNode part = content.get(j);
+        if (!part.isObject()) {
+          throw invalidType(at(i) + ".content[" + j + "]", "an object", part);
+        }
+        if (!part.path("type").isTextual()) {
+          throw missing(at(i) + ".content[" + j + "].type");
+        }
+        if (part.get("type").asText().equals("text") && !part.path("text").isTextual()) {
+          throw missing(at(i) + ".content[" + j + "].text");
+        }
+      }
+    } else if (!content.isTextual()) {
+      throw invalidType(at(i) + ".content", "one of a string or array of objects", content);
+    }
+    if (r.equals("tool") && !m.path("tool_call_id").isTextual()) {
+      throw missing(at(i) + ".tool_call_id");
+    }
+  }
+
+  private static String at(int i) {
+    return "messages[" + i + "]";
+  }
+
+  /**
+   * OpenAI's pairing of tool calls and tool messages (LiteLLM passes its 400 through): a {@code
+   * tool} message must answer a {@code tool_call_id} of the assistant message just before the run
+   * of tool messages it is in, and every id of an assistant's {@code tool_calls} must be answered
+   * before the next message of another role (or the end). Each error names the message where
+   * OpenAI notices it ({@code param: "messages.[i].role"}, or {@code "messages"} at the end).
+   */
+  static void toolPairs(JsonNode msgs) {
+    java.util.LinkedHashSet<String> open = null; // ids still unanswered; null: no tool_calls before
+    for (int i = 0; i < msgs.size(); i++) {
+      JsonNode m = msgs.get(i);
+      String role = m.get("role").asText();
+      if (role.equals("tool")) {
+        if (open == null || !open.remove(m.get("tool_call_id").asText())) {
+          throw LiteLlmErrors.badParam(
+              "messages.[" + i + "].role",
+              "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.");
+        }
+        continue;
+      }
+      if (open != null && !open.isEmpty()) {
+        throw unanswered(open, "messages.[" + i + "].role");
+      }
+      open = null;
+      JsonNode calls = m.get("tool_calls");
+      if (role.equals("assistant") && calls != null && calls.isArray() && !calls.isEmpty()) {
+        open = new java.util.LinkedHashSet<>();
+        for (JsonNode c : calls) {
+          open.add(c.path("id").asText(""));
+        }
       }
     }
+    if (open != null && !open.isEmpty()) {
+      throw unanswered(open, "messages");
+    }
+  }
+
+  private static HttpError unanswered(java.util.Set<String> ids, String param) {
+    return LiteLlmErrors.badParam(
+        param,
+        "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
+            + "The following tool_call_ids did not have response messages: " + String.join(", ", ids));
   }
 
   /** Checks {@code tools}, {@code tool_choice} and {@code response_format}. */

@@ -148,13 +148,30 @@ public final class Response {
     return setHeader(name, value);
   }
 
-  /** This response with each of {@code more} added ({@link #addHeader}). */
-  public Response headers(Map<String, String> more) {
-    Response r = this;
-    for (Map.Entry<String, String> e : more.entrySet()) {
-      r = r.addHeader(e.getKey(), e.getValue());
+  /** This response with these headers added, in order, copying the list once. */
+  public Response headers(Header... more) {
+    if (more.length == 0) {
+      return this;
     }
-    return r;
+    Header[] h = headers.toArray(new Header[headers.size() + more.length]);
+    System.arraycopy(more, 0, h, headers.size(), more.length);
+    return new Response(status, List.of(h), body, sse, later);
+  }
+
+  /** This response with these headers added (in the map's order), copying the list once. */
+  public Response headers(Map<String, String> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    Header[] h = new Header[headers.size() + more.size()];
+    int i = 0;
+    for (Header x : headers) {
+      h[i++] = x;
+    }
+    for (Map.Entry<String, String> e : more.entrySet()) {
+      h[i++] = new Header(e.getKey(), e.getValue());
+    }
+    return new Response(status, List.of(h), body, sse, later);
   }
 
   public Response withStatus(int newStatus) {

@@ -119,6 +119,39 @@ class StreamFaultsTest {
   }
 
   @Test
+  void sseEndAfterSendsOneLastEventThenEndsNormally() throws Exception {
+    fake.faults().onSse("GET", "/events/{n}").next(1).endAfter(2, "error", "{\"error\":\"overloaded\"}");
+
+    Read r = readSse("/events/5");
+
+    assertThat(r.data()).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"error\":\"overloaded\"}");
+    assertThat(r.failure()).as("a normal end of the chunked body").isNull();
+    Entry stream = fake.journal().requests().get(0);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> "stream ended by fault after 3 events".equals(stream.outcome()));
+    assertThat(stream.fault()).contains("next(1) -> after 2 events send event error {\"error\":\"overloaded\"} and end");
+    List<Entry> sent = fake.journal().find(e -> e.kind() == Entry.Kind.SSE);
+    assertThat(sent).extracting(Entry::bodyText).containsExactly(
+        "event: status {\"n\":1}", "event: progress {\"n\":2}", "event: error {\"error\":\"overloaded\"}");
+    assertThat(sent.get(2).fault()).contains("send event error");
+    // next(1): the second stream is intact
+    assertThat(readSse("/events/3").data()).hasSize(3);
+  }
+
+  @Test
+  void sseEndAfterZeroSendsOnlyTheEventAndFewerEventsEndAsUsual() throws Exception {
+    fake.faults().onSse("GET", "/events/{n}").next(1).endAfter(0, "{\"bye\":true}");
+    Read r = readSse("/events/3");
+    assertThat(r.data()).containsExactly("{\"bye\":true}");
+    assertThat(r.failure()).isNull();
+
+    fake.faults().onSse("GET", "/events/{n}").next(1).endAfter(9, "never sent");
+    Read whole = readSse("/events/2");
+    assertThat(whole.data()).containsExactly("{\"n\":1}", "{\"n\":2}");
+    assertThat(whole.failure()).isNull();
+  }
+
+  @Test
   void sseCutSeenByOkHttpAsAnUnexpectedEnd() throws Exception {
     fake.faults().onSse("GET", "/events/{n}").cutAfter(2);
     OkHttpClient ok = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();

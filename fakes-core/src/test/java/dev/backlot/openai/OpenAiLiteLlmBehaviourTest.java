@@ -304,8 +304,9 @@ class OpenAiLiteLlmBehaviourTest {
         .isInstanceOf(com.openai.errors.OpenAIIoException.class);
     assertThat(got).containsExactly("0123", "4567");
     Entry request = f.journal().requests().get(0);
-    assertThat(request.fault()).contains("streamCut(after 2 chunks)");
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "stream aborted".equals(request.outcome()));
+    assertThat(request.fault()).contains("LLM chunk").contains("cut after 2 events");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> "stream cut by fault after 2 events".equals(request.outcome()));
   }
 
   @Test

@@ -240,7 +240,7 @@ class OpenAiRepliesTest {
 
   @Test
   void streamChunksNeverSplitASurrogatePair() {
-    List<String> pieces = OpenAiFake.split("a\uD83D\uDE00bc\uD83D\uDE00", 2);
+    List<String> pieces = Replies.split("a\uD83D\uDE00bc\uD83D\uDE00", 2);
     assertThat(pieces).containsExactly("a\uD83D\uDE00", "bc", "\uD83D\uDE00");
   }
 

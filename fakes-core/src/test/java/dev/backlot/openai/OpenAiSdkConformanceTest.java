@@ -281,7 +281,9 @@ class OpenAiSdkConformanceTest {
     List<Entry> requests = fake.journal().requests();
     assertThat(requests).extracting(Entry::status).containsExactly(429, 429, 200);
     assertThat(requests).extracting(e -> e.header("X-Stainless-Retry-Count")).containsExactly("0", "1", "2");
-    assertThat(requests.get(0).fault()).contains("rateLimit");
+    // a rule of the shared fault plan, journalled like any fault
+    assertThat(requests.get(0).fault()).contains("LLM call").contains("next(2)").contains("respond 429");
+    assertThat(fake.faults().rules()).hasSize(1);
     assertThat(requests.get(0).responseBody()).contains("\"code\":\"429\"");
     assertThat(fake.pendingFaults()).isZero();
   }

@@ -33,7 +33,7 @@ class StoryboardPipelineTest {
 
   @FakeFactory
   static OpenAiFake.Builder llm() {
-    return OpenAiFake.builder().reply("A lighthouse at dusk, long exposure, crashing waves");
+    return OpenAiFake.builder().setup(f -> f.reply("A lighthouse at dusk, long exposure, crashing waves"));
   }
 
   @FakeFactory
