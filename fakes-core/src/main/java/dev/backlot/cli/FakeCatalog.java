@@ -8,6 +8,7 @@ import dev.backlot.journal.Journal;
 import dev.backlot.redis.FakeRedis;
 import dev.backlot.engine.FakeServer;
 import dev.backlot.gcs.GcsFake;
+import dev.backlot.gradio.GradioFake;
 import dev.backlot.http.HttpFake;
 import dev.backlot.openai.OpenAiFake;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ final class FakeCatalog {
     ENTRIES.put("openai", server(OpenAiFake::builder));
     ENTRIES.put("comfyui", server(ComfyUiFake::builder));
     ENTRIES.put("gcs", server(GcsFake::builder));
+    ENTRIES.put("gradio", server(GradioFake::builder));
     ENTRIES.put("redis", FakeCatalog::redis);
   }
 

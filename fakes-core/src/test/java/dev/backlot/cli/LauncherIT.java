@@ -74,10 +74,11 @@ class LauncherIT {
     assertThat(call("GET", http + "/hello", null).body()).isEqualTo("{\"hi\":1}");
     assertThat(Json.parse(call("GET", admin + "/fakes/http/journal", null).body())).hasSize(1);
     assertThat(urls.fieldNames()).toIterable()
-        .containsExactly("http", "openai", "comfyui", "gcs", "redis", "admin");
+        .containsExactly("http", "openai", "comfyui", "gcs", "gradio", "redis", "admin");
     assertThat(urls.get("redis").asText()).startsWith("redis://127.0.0.1:");
     assertThat(call("GET", urls.get("comfyui").asText() + "/system_stats", null).statusCode()).isEqualTo(200);
     assertThat(call("GET", urls.get("openai").asText() + "/v1/models", null).statusCode()).isEqualTo(200);
+    assertThat(call("GET", urls.get("gradio").asText() + "/config", null).body()).contains("\"protocol\":\"sse_v3\"");
     assertThat(call("GET", urls.get("gcs").asText() + "/storage/v1/b?project=p", null).statusCode()).isEqualTo(200);
     assertThat(call("POST", admin + "/fakes/http/faults",
         "{\"path\":\"/hello\",\"when\":{\"next\":1},\"action\":\"status\",\"status\":503}").statusCode())
