@@ -57,6 +57,11 @@ final class EventQueue implements JobListener {
       this.badInput = badInput;
       this.steps = steps;
     }
+
+    @Override
+    public String toString() {
+      return "Event[" + id + " " + call + "]";
+    }
   }
 
   /** Messages of one session, waiting for or flowing to its stream. */
