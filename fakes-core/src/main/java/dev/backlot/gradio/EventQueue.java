@@ -230,21 +230,25 @@ final class EventQueue implements JobListener {
   private void write(Session s, ObjectNode m) {
     SseStream sse = s.stream;
     String text = format(m, s.simple);
-    if (text != null) {
-      sse.sendRaw(text);
-    }
     s.lastSent = fake.clock().instant();
+    boolean closing = false;
     if ("process_completed".equals(m.path("msg").asText()) && m.hasNonNull("event_id")) {
       s.pending.remove(m.get("event_id").asText());
-      if (s.pending.isEmpty()) {
-        String close = format(message("close_stream", null), s.simple);
-        if (close != null) {
-          sse.sendRaw(close);
-        }
-        sse.close();
-        s.stream = null;
-        cancelHeartbeat(s);
+      closing = s.pending.isEmpty();
+    }
+    if (closing) {
+      // One write with the completion: a client that reacts to process_completed by joining
+      // again must already have seen close_stream, or it would wait on a stream that ends.
+      String close = format(message("close_stream", null), s.simple);
+      String both = (text == null ? "" : text) + (close == null ? "" : close);
+      if (!both.isEmpty()) {
+        sse.sendRaw(both);
       }
+      sse.close();
+      s.stream = null;
+      cancelHeartbeat(s);
+    } else if (text != null) {
+      sse.sendRaw(text);
     }
   }
 
