@@ -39,6 +39,17 @@ class GradioFakeQueueTest {
     return lines;
   }
 
+  /** The next non-blank line as sent. */
+  static String nextRaw(BlockingQueue<String> lines) throws InterruptedException {
+    while (true) {
+      String l = lines.poll(20, TimeUnit.SECONDS);
+      assertThat(l).as("a line within 20 s").isNotNull();
+      if (!l.isEmpty()) {
+        return l;
+      }
+    }
+  }
+
   /** The next message (a {@code data:} line), skipping blank separators. */
   static JsonNode next(BlockingQueue<String> lines) throws InterruptedException {
     while (true) {
