@@ -14,6 +14,7 @@ import dev.backlot.engine.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.jobs.JobEngine;
 import dev.backlot.jobs.JobState;
+import dev.backlot.jobs.Vocabulary;
 import dev.backlot.media.Media;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,6 +45,28 @@ import java.util.Objects;
  * {@link Builder#app(GradioApp)}.
  */
 public final class GradioFake extends FakeServer<GradioFake> {
+
+  /**
+   * The status stages {@code @gradio/client} reports for a call ({@code status.stage}), over the
+   * job states: QUEUED is {@code pending}, RUNNING {@code generating} (a progress update shows as
+   * {@code pending} again), SUCCEEDED {@code complete}, FAILED {@code error}; a call cancelled by
+   * {@code /cancel} is completed with an empty output, so it shows as {@code complete}.
+   *
+   * <pre>{@code
+   * GradioFake.STAGES.check("pending", "generating", "pending", "complete").assertLegal();
+   * }</pre>
+   */
+  public static final Vocabulary STAGES = Vocabulary.builder("Gradio")
+      .state(JobState.QUEUED, "pending")
+      .state(JobState.RUNNING, "generating")
+      .state(JobState.SUCCEEDED, "complete")
+      .state(JobState.FAILED, "error")
+      .render(JobState.THROTTLED, "pending")
+      .render(JobState.CANCELLED, "complete")
+      .initial("pending")
+      .transitions("pending", "generating", "complete", "error")
+      .transitions("generating", "pending", "complete", "error")
+      .build();
 
   private final GradioApp app;
   private final boolean showError;

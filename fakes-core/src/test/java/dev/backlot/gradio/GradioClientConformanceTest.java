@@ -12,6 +12,7 @@ import dev.backlot.testing.Node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,6 +62,10 @@ class GradioClientConformanceTest {
       assertThat(out.get("mp4Status").asInt()).isEqualTo(200);
       assertGeometry(Path.of(out.get("mp4File").asText()), 416, 240, 9);
       assertThat(out.get("submitStages").toString()).as(r.output()).contains("pending", "complete");
+      List<String> stages = new java.util.ArrayList<>();
+      out.get("submitStages").forEach(s -> stages.add(s.asText()));
+      GradioFake.STAGES.check(stages).assertLegal();
+      assertThat(GradioFake.STAGES.stateOf(stages.get(stages.size() - 1))).isEqualTo(JobState.SUCCEEDED);
       if (wan2gp) { // generators stream process_generating (diffs after the first)
         assertThat(out.get("submitStages").toString()).contains("generating");
         assertThat(out.get("dataEvents").asInt()).isEqualTo(3);
