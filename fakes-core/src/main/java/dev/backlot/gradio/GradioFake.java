@@ -128,7 +128,7 @@ public final class GradioFake extends FakeServer<GradioFake> {
     return jobs;
   }
 
-  /** The files clients uploaded, oldest first is not guaranteed. */
+  /** The files clients uploaded, in no particular order. */
   public List<GradioFile> uploads() {
     return files.all(FileStore.Origin.UPLOAD);
   }
@@ -210,7 +210,11 @@ public final class GradioFake extends FakeServer<GradioFake> {
   }
 
   private Response config(Request req) {
-    return Response.json(200, app.config(root(req), appId, showError, true));
+    ObjectNode c = app.config(root(req), appId, showError, true);
+    if (maxFileSize != Long.MAX_VALUE) {
+      c.put("max_file_size", maxFileSize);
+    }
+    return Response.json(200, c);
   }
 
   // ---- queue
@@ -385,7 +389,7 @@ public final class GradioFake extends FakeServer<GradioFake> {
     private GradioApp app;
     private boolean showError;
     private Integer maxQueueSize;
-    private long maxFileSize = 100L * 1024 * 1024;
+    private long maxFileSize = Long.MAX_VALUE;
     private int concurrency = 1;
     private Duration jobDuration = JobEngine.DEFAULT_DURATION;
 
@@ -430,7 +434,10 @@ public final class GradioFake extends FakeServer<GradioFake> {
       return this;
     }
 
-    /** {@code launch(max_file_size=...)}: larger uploads get a 413 (default 100 MiB). */
+    /**
+     * {@code launch(max_file_size=...)}: larger uploads get a 413, and {@code /config} tells
+     * clients (default: none; the engine's body limit, 64 MiB, still applies).
+     */
     public Builder maxFileSize(long bytes) {
       this.maxFileSize = bytes;
       return this;

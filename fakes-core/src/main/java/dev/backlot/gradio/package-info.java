@@ -24,7 +24,8 @@
  * /cancel} also removes an event still waiting in the queue (Gradio cancels only running
  * tasks); the estimation message is sent once, at join, with {@code rank_eta: null}; {@code
  * process_starts.eta} is null; a call whose inputs fail preprocessing still waits its turn, then
- * fails at once; unknown {@code fn_index} or {@code api_name} answer Gradio's own 500 {@code
+ * fails at once; a client that drops its {@code queue/data} stream keeps its waiting events
+ * (Gradio drops them); unknown {@code fn_index} or {@code api_name} answer Gradio's own 500 {@code
  * Internal Server Error} (plain text), the one 5xx besides {@code /run}'s error payload; no
  * authentication, no {@code upload_progress}, {@code stream/} routes, {@code call/v2}, {@code
  * component_server}, page HTML or batching.

@@ -52,6 +52,18 @@ class GradioFakeHttpTest {
   }
 
   @Test
+  void aBareBuilderServesTheWan2gpPresetWithAHeartbeat() throws Exception {
+    try (GradioFake bare = GradioFake.builder().start()) {
+      JsonNode c = new GradioHttp(bare.baseUri()).json(new GradioHttp(bare.baseUri()).get("/config/"));
+      assertThat(c.get("title").asText()).isEqualTo("Wan2GP");
+      assertThat(c.get("connect_heartbeat").asBoolean()).isTrue();
+      assertThat(c.get("max_file_size").isNull()).isTrue();
+      assertThat(c.get("dependencies").findValuesAsText("api_name"))
+          .containsExactly("generate_video", "generate_video_1", "abort_generation");
+    }
+  }
+
+  @Test
   void infoListsNamedEndpointsWithParameters() throws Exception {
     JsonNode info = http.json(http.get("/gradio_api/info"));
 
