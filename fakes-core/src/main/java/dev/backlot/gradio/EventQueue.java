@@ -42,7 +42,8 @@ final class EventQueue implements JobListener {
     final RuntimeException badInput;
     final int steps;
     volatile Instant started;
-    volatile boolean finished;
+    // Set once, by whichever comes first: the job's end or a /cancel.
+    final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     ArrayNode lastGenerated; // guarded by the session
 
     Event(String id, String session, Endpoint endpoint, int fnIndex, Call call, boolean simple,
@@ -130,11 +131,11 @@ final class EventQueue implements JobListener {
         pending = s.pending.contains(eventId);
       }
     }
+    if (pending && e != null && !e.finished.compareAndSet(false, true)) {
+      pending = false; // the job ended first and sent its own process_completed
+    }
     if (e != null) {
-      if (pending) {
-        e.finished = true; // the CANCELLED transition sends nothing more
-      }
-      jobs.abort(eventId);
+      jobs.abort(eventId); // its CANCELLED transition then sends nothing more
     }
     if (pending) {
       ObjectNode m = message("process_completed", eventId);
@@ -327,10 +328,9 @@ final class EventQueue implements JobListener {
       post(e.session, m);
       return;
     }
-    if (!to.isTerminal() || e.finished) {
+    if (!to.isTerminal() || !e.finished.compareAndSet(false, true)) {
       return;
     }
-    e.finished = true;
     ObjectNode m = message("process_completed", e.id);
     if (to == JobState.SUCCEEDED) {
       m.set("output", output(e, (ArrayNode) job.output().orElse(Json.array()), job, false));
@@ -351,7 +351,7 @@ final class EventQueue implements JobListener {
 
   @Override
   public void onProgress(Job job, Progress p) {
-    if (!(job.input() instanceof Event e) || e.finished || p.value() == 0) {
+    if (!(job.input() instanceof Event e) || e.finished.get() || p.value() == 0) {
       return;
     }
     ObjectNode m = message("progress", e.id);

@@ -76,6 +76,7 @@ public final class GradioFake extends FakeServer<GradioFake> {
   private final JobEngine jobs;
   private final FileStore files = new FileStore();
   private final EventQueue queue = new EventQueue(this);
+  private final Object joinLock = new Object();
 
   private GradioFake(Builder b) {
     super("gradio", b);
@@ -233,15 +234,22 @@ public final class GradioFake extends FakeServer<GradioFake> {
     if (fn == null || fn.isNull()) {
       throw GradioErrors.detail(400, "No function index provided.");
     }
-    int waiting = jobs.count(JobState.QUEUED) + jobs.count(JobState.THROTTLED);
-    if (maxQueueSize != null && waiting >= maxQueueSize) {
-      throw GradioErrors.detail(503, "Queue is full. Max size is " + maxQueueSize + " and size is " + waiting + ".");
+    synchronized (joinLock) { // the size check and the submission together
+      int waiting = jobs.count(JobState.QUEUED) + jobs.count(JobState.THROTTLED);
+      if (maxQueueSize != null && waiting >= maxQueueSize) {
+        throw GradioErrors.detail(503, "Queue is full. Max size is " + maxQueueSize + " and size is " + waiting + ".");
+      }
+      int fnIndex = Bodies.intOf(fn);
+      Endpoint ep = app.endpoint(fnIndex);
+      if (ep == null) {
+        throw GradioErrors.internal("KeyError: " + fnIndex);
+      }
+      return enqueue(req, ep, fnIndex, body, sessionHash, simple);
     }
-    int fnIndex = Bodies.intOf(fn);
-    Endpoint ep = app.endpoint(fnIndex);
-    if (ep == null) {
-      throw GradioErrors.internal("KeyError: " + fnIndex);
-    }
+  }
+
+  private String enqueue(Request req, Endpoint ep, int fnIndex, JsonNode body, String sessionHash,
+      boolean simple) {
     String eventId = ids().hex(32);
     String session = sessionHash != null ? sessionHash : eventId;
     JsonNode data = body.get("data");
