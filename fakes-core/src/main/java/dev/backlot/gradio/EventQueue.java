@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,6 +41,8 @@ final class EventQueue implements JobListener {
     final RuntimeException badInput;
     final int steps;
     volatile Instant started;
+    volatile int rank; // the queue as the event joined it
+    volatile int queueSize;
     // Set once, by whichever comes first: the job's end or a /cancel.
     final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     ArrayNode lastGenerated; // guarded by the session
@@ -116,6 +117,9 @@ final class EventQueue implements JobListener {
       s.pending.add(e.id);
     }
     events.put(e.id, e);
+    // Taken now: by the time the submission's listener runs, the job may already be running.
+    e.rank = jobs.count(JobState.QUEUED) + jobs.count(JobState.THROTTLED);
+    e.queueSize = e.rank + 1;
     jobs.submit(e.id, e);
   }
 
@@ -298,16 +302,9 @@ final class EventQueue implements JobListener {
     if (!(job.input() instanceof Event e)) {
       return;
     }
-    List<Job> waiting = fake.jobs().queue();
-    int rank = 0;
-    for (int i = 0; i < waiting.size(); i++) {
-      if (waiting.get(i).id().equals(e.id)) {
-        rank = i;
-      }
-    }
     ObjectNode m = message("estimation", e.id);
-    m.put("rank", rank);
-    m.put("queue_size", waiting.size());
+    m.put("rank", e.rank);
+    m.put("queue_size", e.queueSize);
     m.putNull("rank_eta");
     post(e.session, m);
   }

@@ -26,16 +26,18 @@ class GradioFakeQueueTest {
   /** Reads an SSE response line by line on the client's threads. */
   static BlockingQueue<String> open(GradioHttp h, String path) {
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    h.client.sendAsync(HttpRequest.newBuilder(URI.create(h.base + path)).build(),
-            HttpResponse.BodyHandlers.ofLines())
-        .thenAccept(r -> {
-          r.body().forEach(lines::add);
-          lines.add("<end>");
-        })
-        .exceptionally(e -> {
-          lines.add("<broken>");
-          return null;
-        });
+    // Its own thread: reading the lines blocks until the stream ends.
+    Thread reader = new Thread(() -> {
+      try {
+        h.client.send(HttpRequest.newBuilder(URI.create(h.base + path)).build(),
+            HttpResponse.BodyHandlers.ofLines()).body().forEach(lines::add);
+        lines.add("<end>");
+      } catch (Exception | java.io.UncheckedIOException e) {
+        lines.add("<broken>");
+      }
+    }, "sse-reader " + path);
+    reader.setDaemon(true);
+    reader.start();
     return lines;
   }
 
@@ -186,6 +188,34 @@ class GradioFakeQueueTest {
           .contains("Session not found.");
       assertThat(h.json(h.post("/gradio_api/queue/join", body)).get("event_id").asText()).isEqualTo(first);
       assertThat(fake.journal().count(e -> e.path().equals("/gradio_api/queue/join"))).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void manyConcurrentCallersAllCompleteOnTwoWorkers() throws Exception {
+    try (GradioFake fake = GradioFake.wan21().concurrency(2).start()) {
+      GradioHttp h = new GradioHttp(fake.baseUri());
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        List<java.util.concurrent.Future<List<String[]>>> calls = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          String data = "{\"data\": [\"fox " + i + "\", \"416*240\", 1, 1, 5, 5, 1, \"\"]}";
+          calls.add(pool.submit(() -> {
+            String id = h.json(h.post("/gradio_api/call/t2v_generation", data)).get("event_id").asText();
+            return GradioHttp.namedEvents(h.get("/gradio_api/call/t2v_generation/" + id).body());
+          }));
+        }
+        for (var c : calls) {
+          List<String[]> events = c.get(60, TimeUnit.SECONDS);
+          assertThat(events).hasSize(1);
+          assertThat(events.get(0)[0]).isEqualTo("complete");
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(fake.jobs().jobs(JobState.SUCCEEDED)).hasSize(16);
+      assertThat(fake.outputs()).hasSize(16);
+      fake.jobs().assertHealthy();
     }
   }
 
