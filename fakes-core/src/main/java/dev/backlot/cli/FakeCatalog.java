@@ -8,7 +8,9 @@ import dev.backlot.time.Clock;
 import dev.backlot.redis.RedisFake;
 import dev.backlot.gcs.GcsFake;
 import dev.backlot.http.HttpFake;
+import dev.backlot.minimax.MiniMaxFake;
 import dev.backlot.openai.OpenAiFake;
+import dev.backlot.runway.RunwayFake;
 import dev.backlot.veo.VeoFake;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +34,8 @@ final class FakeCatalog {
     ENTRIES.put("gcs", of(GcsFake::builder));
     ENTRIES.put("redis", of(RedisFake::builder));
     ENTRIES.put("veo", of(VeoFake::builder));
+    ENTRIES.put("runway", of(RunwayFake::builder));
+    ENTRIES.put("minimax", of(MiniMaxFake::builder));
   }
 
   private FakeCatalog() {}
