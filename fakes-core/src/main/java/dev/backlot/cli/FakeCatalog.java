@@ -7,6 +7,7 @@ import dev.backlot.comfyui.ComfyUiFake;
 import dev.backlot.time.Clock;
 import dev.backlot.redis.RedisFake;
 import dev.backlot.gcs.GcsFake;
+import dev.backlot.gradio.GradioFake;
 import dev.backlot.http.HttpFake;
 import dev.backlot.minimax.MiniMaxFake;
 import dev.backlot.openai.OpenAiFake;
@@ -36,6 +37,7 @@ final class FakeCatalog {
     ENTRIES.put("veo", of(VeoFake::builder));
     ENTRIES.put("runway", of(RunwayFake::builder));
     ENTRIES.put("minimax", of(MiniMaxFake::builder));
+    ENTRIES.put("gradio", of(GradioFake::builder));
   }
 
   private FakeCatalog() {}
