@@ -34,6 +34,7 @@ public final class JobQueue {
   static final DateTimeFormatter RQ_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_RACES = 50;
 
   private final JedisPool pool;
   private final String queue;
@@ -136,12 +137,13 @@ public final class JobQueue {
    * registry. False when the job is unknown or already finished, failed or cancelled.
    */
   public boolean cancel(String id) {
-    for (String from : List.of("queued", "started")) {
+    for (int attempt = 0; attempt < MAX_RACES; attempt++) {
       try (Jedis j = pool.getResource()) {
         j.watch(jobKey(id));
-        if (!from.equals(j.hget(jobKey(id), "status"))) {
+        String from = j.hget(jobKey(id), "status");
+        if (!"queued".equals(from) && !"started".equals(from)) {
           j.unwatch();
-          continue;
+          return false;
         }
         Transaction t = j.multi();
         t.hset(jobKey(id), Map.of("status", "canceled", "ended_at", now()));
@@ -152,27 +154,32 @@ public final class JobQueue {
           log(id, "canceled while " + from);
           return true;
         }
-      }
+      } // the job changed under us (a worker's heartbeat): look again
     }
-    return false;
+    throw new IllegalStateException("job " + id + " kept changing; cancel not applied");
   }
 
   private boolean move(String id, String from, String to, Map<String, String> extra, String registry) {
-    try (Jedis j = pool.getResource()) {
-      j.watch(jobKey(id));
-      if (!from.equals(j.hget(jobKey(id), "status"))) {
-        j.unwatch();
-        return false;
+    for (int attempt = 0; attempt < MAX_RACES; attempt++) {
+      try (Jedis j = pool.getResource()) {
+        j.watch(jobKey(id));
+        if (!from.equals(j.hget(jobKey(id), "status"))) {
+          j.unwatch();
+          return false;
+        }
+        Map<String, String> fields = new LinkedHashMap<>(extra);
+        fields.put("status", to);
+        fields.put("ended_at", now());
+        Transaction t = j.multi();
+        t.hset(jobKey(id), fields);
+        t.zrem("rq:wip:" + queue, id);
+        t.zadd(registry + queue, clock.instant().getEpochSecond(), id);
+        if (t.exec() != null) {
+          return true;
+        }
       }
-      Map<String, String> fields = new LinkedHashMap<>(extra);
-      fields.put("status", to);
-      fields.put("ended_at", now());
-      Transaction t = j.multi();
-      t.hset(jobKey(id), fields);
-      t.zrem("rq:wip:" + queue, id);
-      t.zadd(registry + queue, clock.instant().getEpochSecond(), id);
-      return t.exec() != null;
     }
+    throw new IllegalStateException("job " + id + " kept changing; " + to + " not applied");
   }
 
   /** Records the generator's progress (0..1) and remote task id in the job's {@code meta}. */

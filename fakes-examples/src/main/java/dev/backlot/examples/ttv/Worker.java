@@ -61,8 +61,14 @@ public final class Worker implements AutoCloseable {
       queue.fail(id, "unknown generator " + request.generator());
       return;
     }
+    double[] reported = {-1};
     Generator.Context ctx = new Generator.Context(id, request, line -> queue.log(id, line),
-        () -> "canceled".equals(queue.status(id)), (f, task) -> queue.progress(id, f, task));
+        () -> "canceled".equals(queue.status(id)), (f, task) -> {
+          if (f != reported[0]) { // a heartbeat per change, not per poll
+            reported[0] = f;
+            queue.progress(id, f, task);
+          }
+        });
     try {
       byte[] mp4 = generator.render(ctx);
       if (ctx.cancelled().getAsBoolean()) {
