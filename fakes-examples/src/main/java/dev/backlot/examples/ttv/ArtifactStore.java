@@ -91,7 +91,8 @@ public final class ArtifactStore implements AutoCloseable {
   public String upload(String jobId, Instant createdAt, byte[] mp4) throws StorageException {
     BlobInfo info = BlobInfo.newBuilder(settings.bucket(), objectName(jobId, createdAt))
         .setContentType("video/mp4").build();
-    storage.create(info, mp4);
+    // "does not exist" makes the upload idempotent, so the client retries it after a 5xx
+    storage.create(info, mp4, Storage.BlobTargetOption.doesNotExist());
     return "gs://" + settings.bucket() + "/" + info.getName();
   }
 

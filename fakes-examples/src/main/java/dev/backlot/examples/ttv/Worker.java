@@ -1,5 +1,6 @@
 package dev.backlot.examples.ttv;
 
+import com.google.cloud.storage.StorageException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +88,9 @@ public final class Worker implements AutoCloseable {
     } catch (InterruptedException e) {
       queue.fail(id, "worker stopped");
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) { // storage errors after the client's retries, and the like
+    } catch (StorageException e) { // after the client's own retries
+      queue.fail(id, "storage: HTTP " + e.getCode() + " " + e.getMessage());
+    } catch (RuntimeException e) {
       queue.fail(id, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
