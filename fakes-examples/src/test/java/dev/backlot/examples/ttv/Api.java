@@ -40,7 +40,7 @@ final class Api {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
     if (body != null) {
       b.header("Content-Type", "application/json")
-          .method(method, HttpRequest.BodyPublishers.ofString(JobQueue.write(body)));
+          .method(method, HttpRequest.BodyPublishers.ofString(body instanceof String raw ? raw : JobQueue.write(body)));
     } else {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }

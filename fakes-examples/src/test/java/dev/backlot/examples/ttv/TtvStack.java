@@ -38,6 +38,12 @@ final class TtvStack implements AutoCloseable {
   static final String ALT_SVC = "h3=\":8443\"; ma=86400";
   static final Duration URL_TTL = Duration.ofMinutes(15);
   static final KeyPair KEYS = keys();
+  // Undertow logs its start and stop at INFO through java.util.logging: quiet in test output
+  private static final java.util.logging.Logger UNDERTOW = java.util.logging.Logger.getLogger("io.undertow");
+
+  static {
+    UNDERTOW.setLevel(java.util.logging.Level.WARNING);
+  }
 
   final JedisPool pool;
   final JobQueue queue;
