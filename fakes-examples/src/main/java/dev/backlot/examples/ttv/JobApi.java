@@ -33,6 +33,11 @@ import java.util.Set;
  * GET  /v1/jobs/{id}/artifact  -> {"url", "expires_at", "gcs_uri"}; 409 until finished
  * GET  /healthz                -> {"status": "ok", "protocol": "HTTP/2.0"}
  * </pre>
+ *
+ * <pre>{@code
+ * JobApi api = new JobApi(queue, store, Duration.ofHours(1), "h3=\":443\"; ma=86400", clock).start();
+ * URI base = api.baseUri();   // http://127.0.0.1:<port>
+ * }</pre>
  */
 public final class JobApi implements AutoCloseable {
 

@@ -28,6 +28,13 @@ import redis.clients.jedis.args.ListDirection;
  * <p>Where it differs from RQ: {@code data} holds the request as JSON (RQ pickles a function
  * call), registry members are bare job ids, and the log lines live in {@code ttv:logs:{id}}.
  * Every status change is a WATCH/MULTI/EXEC, so a cancel racing a worker never gets overwritten.
+ *
+ * <pre>{@code
+ * JobQueue queue = new JobQueue(new JedisPool(redisUri), "default", Clock.systemUTC());
+ * String id = queue.enqueue(new JobRequest("a fox in the snow", "wan", 4));   // status queued
+ * queue.take("worker-1", 5.0);                                                // status started
+ * queue.finish(id, "gs://bucket/renders/2026-03/" + id + "/final_video.mp4"); // status finished
+ * }</pre>
  */
 public final class JobQueue {
 

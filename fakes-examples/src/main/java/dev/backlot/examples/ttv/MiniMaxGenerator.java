@@ -14,6 +14,10 @@ import java.util.Map;
  * /v1/files/retrieve}, then the {@code download_url}. MiniMax answers errors as HTTP 200 with a
  * non-zero {@code base_resp.status_code}, so every answer is checked for it. MiniMax has no cancel:
  * a cancelled job stops polling and leaves the task to finish on its own.
+ *
+ * <pre>{@code
+ * Generator minimax = new MiniMaxGenerator(URI.create("https://api.minimax.io"), key, Duration.ofSeconds(20));
+ * }</pre>
  */
 public final class MiniMaxGenerator implements Generator {
 

@@ -10,6 +10,10 @@ import java.util.Map;
  * Runway's developer API with java.net.http: {@code POST /v1/text_to_video} (model {@code
  * gen4.5}, 1280:720), then {@code GET /v1/tasks/{id}} until SUCCEEDED, FAILED or CANCELLED, then
  * the first {@code output} link; a cancelled job sends {@code DELETE /v1/tasks/{id}}.
+ *
+ * <pre>{@code
+ * Generator runway = new RunwayGenerator(URI.create("https://api.dev.runwayml.com"), key, Duration.ofSeconds(6));
+ * }</pre>
  */
 public final class RunwayGenerator implements Generator {
 

@@ -21,6 +21,10 @@ import java.util.Map;
  * {@code models.generateVideos}, {@code operations.getVideosOperation} until done, then {@code
  * files.download}. The Gemini API offers no cancel for video operations: a cancelled job stops
  * polling.
+ *
+ * <pre>{@code
+ * Generator veo = new VeoGenerator(URI.create("https://generativelanguage.googleapis.com"), key, Duration.ofSeconds(10));
+ * }</pre>
  */
 public final class VeoGenerator implements Generator {
 

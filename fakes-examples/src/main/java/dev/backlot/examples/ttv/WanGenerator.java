@@ -15,6 +15,10 @@ import java.util.stream.Stream;
  * /gradio_api/call/t2v_generation/{event_id}} streams named events until {@code complete} (the
  * outputs) or {@code error}; the video is then read from {@code /gradio_api/file=}. A render
  * cannot be stopped half way through this API: a cancel is honoured once it ends, before upload.
+ *
+ * <pre>{@code
+ * Generator wan = new WanGenerator(URI.create("http://gpu-box:7860"));
+ * }</pre>
  */
 public final class WanGenerator implements Generator {
 
