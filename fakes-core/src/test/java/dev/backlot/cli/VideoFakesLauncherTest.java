@@ -27,8 +27,13 @@ class VideoFakesLauncherTest {
   private JsonNode call(String method, String url, String body, String... headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    boolean typed = false;
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
+      typed |= headers[i].equalsIgnoreCase("Content-Type");
+    }
+    if (body != null && !typed) {
+      b.header("Content-Type", "application/json"); // the admin API refuses untyped bodies (415)
     }
     HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode j = r.body().isEmpty() ? Json.object() : Json.parse(r.body());
