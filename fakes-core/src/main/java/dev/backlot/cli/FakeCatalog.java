@@ -8,6 +8,7 @@ import dev.backlot.comfyui.ComfyUiFake;
 import dev.backlot.time.Clock;
 import dev.backlot.redis.RedisFake;
 import dev.backlot.gcs.GcsFake;
+import dev.backlot.gradio.GradioFake;
 import dev.backlot.http.HttpFake;
 import dev.backlot.minimax.MiniMaxFake;
 import dev.backlot.openai.OpenAiFake;
@@ -33,6 +34,7 @@ final class FakeCatalog {
     ENTRIES.put("openai", of(OpenAiFake::builder));
     ENTRIES.put("comfyui", of(ComfyUiFake::builder));
     ENTRIES.put("gcs", of(GcsFake::builder));
+    ENTRIES.put("gradio", of(GradioFake::builder));
     ENTRIES.put("redis", of(RedisFake::builder));
     ENTRIES.put("runway", of(RunwayFake::builder));
     ENTRIES.put("veo", of(VeoFake::builder));

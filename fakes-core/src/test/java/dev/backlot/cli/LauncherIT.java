@@ -75,13 +75,14 @@ class LauncherIT {
     assertThat(call("GET", http + "/hello", null).body()).isEqualTo("{\"hi\":1}");
     assertThat(Json.parse(call("GET", admin + "/fakes/http/journal", null).body())).hasSize(1);
     assertThat(urls.fieldNames()).toIterable()
-        .containsExactly("http", "openai", "comfyui", "gcs", "redis", "runway", "veo", "minimax", "cablecast", "admin");
+        .containsExactly("http", "openai", "comfyui", "gcs", "gradio", "redis", "runway", "veo", "minimax", "cablecast", "admin");
     assertThat(urls.get("redis").asText()).startsWith("redis://127.0.0.1:");
     assertThat(call("GET", urls.get("comfyui").asText() + "/system_stats", null).statusCode()).isEqualTo(200);
     assertThat(call("GET", urls.get("openai").asText() + "/v1/models", null).statusCode()).isEqualTo(200);
     assertThat(call("GET", urls.get("runway").asText() + "/v1/tasks/x", null).statusCode()).isEqualTo(401);
     assertThat(call("GET", urls.get("minimax").asText() + "/v1/query/video_generation?task_id=1", null).body())
         .contains("\"status_code\":1004");
+    assertThat(call("GET", urls.get("gradio").asText() + "/config", null).body()).contains("\"protocol\":\"sse_v3\"");
     assertThat(call("GET", urls.get("gcs").asText() + "/storage/v1/b?project=p", null).statusCode()).isEqualTo(200);
     assertThat(call("GET", urls.get("veo").asText() + "/v1beta/models/veo-3.0-generate-001/operations/x?key=k", null)
         .body()).contains("\"status\":\"NOT_FOUND\"");
