@@ -41,6 +41,9 @@ class ComfyUiClientTest {
 
   @AfterEach
   void close() {
+    if (!comfy.isRunning()) {
+      comfy.restart(); // a failed outage test must not leave the next tests without ComfyUI
+    }
     client.close();
     scheduler.shutdownNow();
     worker.shutdownNow();

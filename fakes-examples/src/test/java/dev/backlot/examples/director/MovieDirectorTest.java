@@ -37,6 +37,9 @@ class MovieDirectorTest {
 
   @AfterEach
   void close() {
+    if (!comfy.isRunning()) {
+      comfy.restart(); // a failed crash test must not leave the next tests without ComfyUI
+    }
     if (director != null) {
       director.close();
     }
