@@ -280,8 +280,9 @@ public final class ComfyUiClient implements BackendConnection {
     }
     String type = msg.path("type").asText();
     String promptId = msg.at("/data/prompt_id").asText(null);
-    boolean end = type.equals("execution_success") || type.equals("execution_error")
-        || type.equals("execution_interrupted")
+    // Not execution_success: ComfyUI sends it before it writes the history entry; "executing"
+    // with node null comes after, so /history is ready when we read it.
+    boolean end = type.equals("execution_error") || type.equals("execution_interrupted")
         || (type.equals("executing") && msg.at("/data/node").isNull());
     if (promptId != null && end) {
       finish(promptId, msg);

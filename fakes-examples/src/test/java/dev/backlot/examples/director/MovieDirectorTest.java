@@ -158,7 +158,7 @@ class MovieDirectorTest {
     director.generateText("warm up").join();
     director.disconnect();
     long threadsAfterFirst = threadsOf("director-test-");
-    await().atMost(Duration.ofSeconds(20)).until(() -> comfy.journal().count(e -> e.kind() == Entry.Kind.WS_CLOSE) == 1);
+    await().atMost(Duration.ofSeconds(20)).until(() -> socketsClosed() == 1);
     int keepAliveAfterFirst = comfy.link().stats().connectionsOpen(); // the HTTP client's idle connections
 
     for (int cycle = 0; cycle < 20; cycle++) {
@@ -170,10 +170,16 @@ class MovieDirectorTest {
     assertThat(threadsOf("director-test-")).isLessThanOrEqualTo(threadsAfterFirst + 1);
     int opened = comfy.journal().count(e -> e.kind() == Entry.Kind.WS_OPEN);
     assertThat(opened).isEqualTo(21);
-    await().atMost(Duration.ofSeconds(20)).until(() ->
-        comfy.journal().count(e -> e.kind() == Entry.Kind.WS_CLOSE) == opened);
+    await().atMost(Duration.ofSeconds(20)).until(() -> socketsClosed() == opened);
     // every WebSocket is gone; only the HTTP client's idle keep-alive connections remain
     await().atMost(Duration.ofSeconds(20)).until(() -> comfy.link().stats().connectionsOpen() <= keepAliveAfterFirst);
+  }
+
+  /** WebSockets closed since this test's first one opened (an earlier test's close may arrive late). */
+  private int socketsClosed() {
+    long firstOpen = comfy.journal().find(e -> e.kind() == Entry.Kind.WS_OPEN).stream()
+        .mapToLong(Entry::id).min().orElse(Long.MAX_VALUE);
+    return comfy.journal().count(e -> e.kind() == Entry.Kind.WS_CLOSE && e.id() > firstOpen);
   }
 
   private static long threadsOf(String prefix) {
