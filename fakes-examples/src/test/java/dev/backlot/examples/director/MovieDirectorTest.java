@@ -1,0 +1,188 @@
+package dev.backlot.examples.director;
+
+import static dev.backlot.examples.director.HealthCheckService.HealthStatus.DEGRADED;
+import static dev.backlot.examples.director.HealthCheckService.HealthStatus.HEALTHY;
+import static dev.backlot.examples.director.HealthCheckService.HealthStatus.UNHEALTHY;
+import static dev.backlot.examples.director.MovieDirector.Status.CONNECTED;
+import static dev.backlot.examples.director.MovieDirector.Status.ERROR;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.backlot.comfyui.ComfyUiFake;
+import dev.backlot.examples.director.MovieDirector.Generated;
+import dev.backlot.gradio.GradioFake;
+import dev.backlot.journal.Entry;
+import dev.backlot.junit.BacklotTest;
+import dev.backlot.junit.FakeConfig;
+import dev.backlot.openai.OpenAiFake;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Seed 000: end-to-end flows of the add-on's connectivity against the three backends at once. */
+@BacklotTest
+class MovieDirectorTest {
+
+  @FakeConfig(link = true) ComfyUiFake comfy;
+  OpenAiFake llm;
+  GradioFake wan;
+  MovieDirector director;
+
+  @AfterEach
+  void close() {
+    if (!comfy.isRunning()) {
+      comfy.restart(); // a failed crash test must not leave the next tests without ComfyUI
+    }
+    if (director != null) {
+      director.close();
+    }
+  }
+
+  private MovieDirector director(DirectorConfig config) {
+    director = new MovieDirector("director-test", config);
+    return director;
+  }
+
+  private DirectorConfig config() {
+    return DirectorConfig.local(comfy.port(), llm.port(), wan.port());
+  }
+
+  @Test
+  void theFullConnectionFlowEndsWithEveryBackendHealthy() throws Exception {
+    var statuses = director(config()).connect();
+
+    assertThat(statuses).containsOnlyKeys("comfyui", "litellm", "wan2gp").allSatisfy((s, st) -> assertThat(st).isEqualTo(CONNECTED));
+    assertThat(director.systemHealth()).isEqualTo(HEALTHY);
+    ComfyUiClient comfyUi = director.comfyUiPool().acquire();
+    assertThat(comfyUi.sendWorkflow(ComfyUiClient.textToImage("test workflow", 1)).status()).isEqualTo("queued");
+    director.comfyUiPool().release(comfyUi);
+    LlmClient text = director.llmPool().acquire();
+    assertThat(text.complete("Hello").text()).isNotBlank();
+    director.llmPool().release(text);
+  }
+
+  @Test
+  void generatesAnImageATextAndAVideoInParallel() {
+    director(config()).connect();
+
+    List<Generated> results = List.of(
+        director.generateImage("A beautiful landscape", 20).join(),
+        director.generateText("A logline for the landscape").join(),
+        director.generateVideo("A slow pan over the landscape", 7).join());
+
+    assertThat(results).extracting(Generated::type).containsExactly("image", "text", "video");
+    assertThat(results.get(0).bytes()).startsWith(0x89, 'P', 'N', 'G');
+    assertThat(new String(results.get(2).bytes(), 4, 4)).isEqualTo("ftyp");
+    comfy.jobs().assertHealthy();
+    wan.jobs().assertHealthy();
+  }
+
+  @Test
+  void survivesAComfyUiCrashAndResumesAfterTheRestart() throws Exception {
+    director(config()).connect();
+    ComfyUiClient pooled = director.comfyUiPool().connections().get(0);
+
+    comfy.stop();
+    List<HealthCheckService.HealthStatus> seen = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      seen.add(director.health().checkNow().get("comfyui").status());
+    }
+    assertThat(seen).containsExactly(DEGRADED, DEGRADED, UNHEALTHY);
+    await().atMost(Duration.ofSeconds(20)).until(() -> pooled.state() == ComfyUiClient.ConnectionState.RECONNECTING);
+
+    comfy.restart();
+    assertThat(director.health().checkNow().get("comfyui").status()).isEqualTo(HEALTHY);
+    await().atMost(Duration.ofSeconds(20)).until(() -> pooled.state() == ComfyUiClient.ConnectionState.CONNECTED);
+    assertThat(director.generateImage("after the restart", 5).join().type()).isEqualTo("image");
+  }
+
+  @Test
+  void aWrongPortInThePanelShowsAnErrorAndTheRightOneReconnects() {
+    director(config()).connect();
+    int right = comfy.port();
+
+    director.reconfigure("comfyui", Ports.refused());
+    assertThat(director.reconnect("comfyui")).isEqualTo(ERROR);
+    assertThat(director.error("comfyui")).isEqualTo("refused");
+
+    director.reconfigure("comfyui", right);
+    assertThat(director.reconnect("comfyui")).isEqualTo(CONNECTED);
+    assertThat(director.generateImage("back on the right port", 9).join().type()).isEqualTo("image");
+  }
+
+  @Test
+  void fiftyConcurrentUsersSucceedAndShareAFewConnections() throws Exception {
+    director(config().withPoolSize("litellm", 8)).connect();
+    ExecutorService users = Executors.newFixedThreadPool(50);
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<Boolean>> runs = new ArrayList<>();
+    try {
+      for (int u = 0; u < 50; u++) {
+        int user = u;
+        runs.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            go.await();
+            boolean found = director.discover().values().stream().allMatch(ServiceDiscovery.Discovery::discovered);
+            return found && !director.generateText("User " + user + " request").join().text().isBlank();
+          } catch (Exception e) {
+            return false;
+          }
+        }, users));
+      }
+      go.countDown();
+      CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    } finally {
+      users.shutdownNow();
+    }
+
+    double successRate = runs.stream().filter(CompletableFuture::join).count() / 50.0;
+    ConnectionPool.Stats stats = director.poolStatistics().get("litellm");
+    assertThat(successRate).isGreaterThan(0.95);
+    assertThat(stats.acquisitions()).isEqualTo(50);
+    assertThat(stats.created()).isLessThanOrEqualTo(8);
+    assertThat(stats.reuseRate()).isGreaterThan(0.8);
+    assertThat(stats.timeouts()).isZero();
+  }
+
+  @Test
+  void repeatedConnectAndDisconnectLeavesNoThreadsOrSocketsBehind() {
+    director(config());
+    director.connect();
+    director.generateText("warm up").join();
+    director.disconnect();
+    long threadsAfterFirst = threadsOf("director-test-");
+    await().atMost(Duration.ofSeconds(20)).until(() -> socketsClosed() == 1);
+    int keepAliveAfterFirst = comfy.link().stats().connectionsOpen(); // the HTTP client's idle connections
+
+    for (int cycle = 0; cycle < 20; cycle++) {
+      director.connect();
+      director.generateText("cycle " + cycle).join();
+      director.disconnect();
+    }
+
+    assertThat(threadsOf("director-test-")).isLessThanOrEqualTo(threadsAfterFirst + 1);
+    int opened = comfy.journal().count(e -> e.kind() == Entry.Kind.WS_OPEN);
+    assertThat(opened).isEqualTo(21);
+    await().atMost(Duration.ofSeconds(20)).until(() -> socketsClosed() == opened);
+    // every WebSocket is gone; only the HTTP client's idle keep-alive connections remain
+    await().atMost(Duration.ofSeconds(20)).until(() -> comfy.link().stats().connectionsOpen() <= keepAliveAfterFirst);
+  }
+
+  /** WebSockets closed since this test's first one opened (an earlier test's close may arrive late). */
+  private int socketsClosed() {
+    long firstOpen = comfy.journal().find(e -> e.kind() == Entry.Kind.WS_OPEN).stream()
+        .mapToLong(Entry::id).min().orElse(Long.MAX_VALUE);
+    return comfy.journal().count(e -> e.kind() == Entry.Kind.WS_CLOSE && e.id() > firstOpen);
+  }
+
+  private static long threadsOf(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+  }
+}
