@@ -8,12 +8,14 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The archive's Redis connections: a Jedis pool, and one rule for outages: an operation that
  * cannot reach Redis is tried again (fresh connection each time) until {@link
  * ArchiveConfig#redisPatience()} has passed, then fails as stage {@code redis}. So a Redis
  * restart is ridden out, and a Redis that stays down is reported rather than waited on forever.
+ * An error reply ({@code READONLY} after a failover, {@code OOM}...) fails at once.
  */
 final class RedisAccess implements AutoCloseable {
 
@@ -46,6 +48,8 @@ final class RedisAccess implements AutoCloseable {
         }
         Thread.sleep(pause); // back off before reconnecting; a client's pause, not a test's wait
         pause = Math.min(200, pause * 2);
+      } catch (JedisException e) { // an error reply (READONLY, OOM, EXECABORT...): not retried
+        throw new ArchiveException("redis", what + ": " + e.getMessage(), e);
       }
     }
   }
