@@ -186,7 +186,7 @@ public final class DashboardJson {
     return o;
   }
 
-  /** The newest {@value #MAX_JOBS} jobs of {@code engine}, newest first, each with its history. */
+  /** The newest 100 jobs of {@code engine}, newest first, each with its history. */
   public static ArrayNode jobs(JobEngine engine) {
     ArrayNode out = Json.array();
     List<Job> all = engine.jobs();

@@ -171,4 +171,22 @@ class DashboardApiTest {
       assertThat(call("GET", admin + "/fakes/nope/jobs", null).statusCode()).isEqualTo(404);
     }
   }
+
+  @Test
+  void aFakeBehindALinkShowsTheLinkAndItsToxics(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path config = dir.resolve("c.json");
+    java.nio.file.Files.writeString(config, "{\"fakes\": {\"http\": {\"behindLink\": true}}}");
+    try (Launcher.Running r = start("--fakes", "http", "--config", config.toString())) {
+      String admin = r.endpoints().get("admin");
+      var http = (dev.backlot.http.HttpFake) r.fakes().fakes().get(0);
+      http.link().toxics().latency(dev.backlot.net.Direction.DOWNSTREAM, java.time.Duration.ofMillis(300));
+      JsonNode link = Json.parse(call("GET", admin + "/state", null).body()).at("/fakes/0/link");
+      assertThat(link.get("up").asBoolean()).isTrue();
+      assertThat(link.get("partitioned").asBoolean()).isFalse();
+      assertThat(link.get("toxics").get(0).asText()).contains("latency");
+      http.link().partition();
+      assertThat(Json.parse(call("GET", admin + "/state", null).body()).at("/fakes/0/link/partitioned").asBoolean()).isTrue();
+      http.link().heal();
+    }
+  }
 }
