@@ -32,6 +32,7 @@ import java.util.Map;
  * POST   /fakes/{name}/faults        add a rule (see {@link dev.backlot.fault.FaultConfig})
  * DELETE /fakes/{name}/faults        clear every rule
  * POST   /clock/advance              {"millis": N}: move the shared manual clock
+ * GET    /                           the dashboard page (see {@link Dashboard} for its routes)
  * </pre>
  *
  * <p>Every route passes {@link AdminGuard} first: loopback Host and Origin only, JSON bodies
@@ -127,6 +128,7 @@ final class AdminServer extends FakeServer<AdminServer> {
           return Response.status(204);
         }))
         .post("/clock/advance", guarded(this::advance));
+    new Dashboard(() -> fakes, () -> guard).routes(r); // GET / and the page's own routes
   }
 
   private Fake fake(Request req) {

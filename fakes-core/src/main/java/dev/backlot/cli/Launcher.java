@@ -84,6 +84,7 @@ public final class Launcher {
         + "        - {method: GET, path: /health, when: {next: 2}, action: status, status: 503}\n\n"
         + "Control API (admin): GET /fakes, POST /fakes/{name}/reset, GET /fakes/{name}/journal,\n"
         + "POST|DELETE /fakes/{name}/stubs, GET|POST|DELETE /fakes/{name}/faults, POST /clock/advance.\n"
+        + "Open the admin URL in a browser for the dashboard: fakes, live traffic, faults, jobs, clock.\n"
         + "It answers loopback Host and Origin only and takes JSON bodies only.\n\n"
         + "Stop with SIGTERM (or Ctrl-C in a terminal): exit 0. Bad flags or config: exit 2.\n";
   }
@@ -213,7 +214,9 @@ public final class Launcher {
     FakeSet set = FakeSet.of(new ArrayList<>(fakes.values())).start();
     AdminServer admin;
     try {
-      admin = new AdminServer.Builder().fakes(fakes).token(o.adminToken).port(o.adminPort).clock(clock).start();
+      admin = new AdminServer.Builder().fakes(fakes).token(o.adminToken).port(o.adminPort).clock(clock)
+          .journal(256, 1024) // the admin's own journal: the dashboard's event stream lands there
+          .start();
     } catch (RuntimeException e) {
       set.close();
       throw e;

@@ -38,6 +38,7 @@ public abstract class Rule<R extends Rule<R>> {
   // Guarded by the plan.
   private long matched;
   private long fired;
+  private boolean disabled;
 
   Rule(FaultPlan plan) {
     this.plan = plan;
@@ -146,6 +147,30 @@ public abstract class Rule<R extends Rule<R>> {
     return matched;
   }
 
+  /**
+   * Switches the rule off (false) or back on (true) without removing it: a disabled rule stays
+   * in {@link FaultPlan#rules()} with its counters, but matches nothing and never fires until
+   * enabled again. Rules start enabled; the launcher's dashboard toggles them.
+   *
+   * <pre>{@code
+   * var rule = fake.faults().on("GET", "/health").status(503);
+   * rule.enabled(false); // traffic passes untouched
+   * }</pre>
+   */
+  public R enabled(boolean enabled) {
+    synchronized (plan) {
+      disabled = !enabled;
+    }
+    return self();
+  }
+
+  /** Whether the rule may fire (see {@link #enabled(boolean)}). */
+  public boolean isEnabled() {
+    synchronized (plan) {
+      return !disabled;
+    }
+  }
+
   /** Takes the rule out of its plan. */
   public void remove() {
     plan.remove(this);
@@ -155,7 +180,8 @@ public abstract class Rule<R extends Rule<R>> {
   @Override
   public String toString() {
     synchronized (plan) {
-      return "#" + number + " " + matchText() + when + " -> " + actionText();
+      return "#" + number + " " + matchText() + when + " -> " + actionText()
+          + (disabled ? " (disabled)" : "");
     }
   }
 
@@ -206,6 +232,9 @@ public abstract class Rule<R extends Rule<R>> {
 
   /** Under the plan's lock, after a match: counts it and decides whether the rule fires. */
   final boolean fires(Random rng) {
+    if (disabled) {
+      return false; // as if absent: not even counted as a match
+    }
     long index = ++matched;
     if (index <= skip) {
       return false;

@@ -583,9 +583,7 @@ public final class BacklotExtension
                     + Diagnostics.traffic(name, fakes, Math.max(s.lines(), 1)));
       }
     }
-    if (failure != null && s.lines() > 0) {
-      failure.addSuppressed(new FakeTraffic(Diagnostics.traffic(name, fakes, s.lines())));
-    }
+    String page = "";
     if (s.reports()) {
       String result =
           failure != null || strict != null ? "failed" : thrown != null ? "aborted" : "passed";
@@ -595,6 +593,11 @@ public final class BacklotExtension
       String test = invocation ? m.getName() + "_" + ctx.getDisplayName() : m.getName();
       Diagnostics.writeReport(dir, ctx.getRequiredTestClass().getName(), test, result,
           failure != null ? failure : strict, fakes);
+      page = "\n  timeline of this test (open in a browser): " + HtmlReport.write(dir,
+          ctx.getRequiredTestClass().getName(), test, result, failure != null ? failure : strict, fakes);
+    }
+    if (failure != null && s.lines() > 0) {
+      failure.addSuppressed(new FakeTraffic(Diagnostics.traffic(name, fakes, s.lines()) + page));
     }
     if (strict != null) {
       if (failure != null) {

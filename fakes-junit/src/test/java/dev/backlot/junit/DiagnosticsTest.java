@@ -252,4 +252,38 @@ class DiagnosticsTest {
     assertThat(bad.get("failure").asText()).contains("bad");
     assertThat(bad.get("fakes").get(0).get("entries")).hasSize(1);
   }
+
+  @Test
+  void reportsWritesAnHtmlTimelineThatTheFailureLinksTo(@TempDir Path dir) throws Exception {
+    EngineExecutionResults r = Kit.run(Map.of(BacklotExtension.REPORTS_DIR, dir.toString()), Reported.class);
+    r.testEvents().assertStatistics(s -> s.succeeded(1).failed(1));
+
+    String id = Reported.class.getName() + ".bad";
+    String report = trafficOf(Kit.failureOf(r, "bad()")).getMessage();
+    String link = dir.toAbsolutePath().resolve("index.html").toUri() + "#test=" + id;
+    assertThat(report).contains("timeline of this test (open in a browser): " + link);
+
+    String page = Files.readString(dir.resolve("index.html"));
+    assertThat(page).contains("data-mode=\"report\"").contains("<script src=\"data/tests.js\"></script>")
+        .contains("<script src=\"dashboard/app.js\"></script>").doesNotContain("fetch(");
+    assertThat(dir.resolve("dashboard/app.js")).exists();
+    assertThat(dir.resolve("dashboard/app.css")).exists();
+    List<String> tests = Files.readAllLines(dir.resolve("data/tests.js"));
+    assertThat(tests).hasSize(2).allMatch(l -> l.startsWith("(window.BACKLOT_TESTS = window.BACKLOT_TESTS || []).push({"));
+    assertThat(String.join("\n", tests)).contains("\"result\":\"failed\"").contains("\"file\":\"data/" + id + ".js\"");
+
+    String data = Files.readString(dir.resolve("data/" + id + ".js"));
+    assertThat(data).startsWith("BACKLOT_LOAD({").endsWith(");\n");
+    JsonNode test = Json.parse(data.substring("BACKLOT_LOAD(".length(), data.length() - 3));
+    assertThat(test.get("result").asText()).isEqualTo("failed");
+    assertThat(test.get("failure").asText()).contains("bad");
+    JsonNode fake = test.get("fakes").get(0);
+    assertThat(fake.get("name").asText()).isEqualTo("api");
+    assertThat(fake.get("entries").get(0).get("path").asText()).isEqualTo("/bad");
+    assertThat(fake.get("entries").get(0).get("status").asInt()).isEqualTo(404);
+
+    // a second run of the same tests appends rows; the page keeps the newest of each test
+    Kit.run(Map.of(BacklotExtension.REPORTS_DIR, dir.toString()), Reported.class);
+    assertThat(Files.readAllLines(dir.resolve("data/tests.js"))).hasSize(4);
+  }
 }
