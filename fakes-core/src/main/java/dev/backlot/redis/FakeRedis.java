@@ -128,6 +128,7 @@ public final class FakeRedis implements Fake {
   private volatile JobWatch[] watchView = new JobWatch[0];
 
   private RedisServer server;
+  private RespGate gate;
   private NetworkLink link;
   private volatile int port;
   private volatile Instant startedAt = Instant.EPOCH;
@@ -179,6 +180,7 @@ public final class FakeRedis implements Fake {
       } else {
         try {
           server.start();
+          gate.listen(0);
         } catch (IOException e) {
           throw new UncheckedIOException(
               "redis fake could not listen on 127.0.0.1:" + port + " again (port taken?)", e);
@@ -208,13 +210,14 @@ public final class FakeRedis implements Fake {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     IOException last = null;
     for (int attempt = 0; attempt < 10; attempt++) {
-      int p = wanted != 0 ? wanted : freePort(loopback);
+      int p = freePort(loopback); // jedis-mock's own port; clients connect to the gate's
       RedisServer s = RedisServer.newRedisServer(p, loopback)
           .setOptions(ServiceOptions.withInterceptor(this::intercept))
           .setClock(new JavaClock(clock));
       try {
         s.start();
-        port = s.getBindPort();
+        gate = new RespGate(s.getBindPort());
+        port = gate.listen(wanted);
         return s;
       } catch (BindException e) {
         last = e;
@@ -305,6 +308,7 @@ public final class FakeRedis implements Fake {
         link.down(); // clients of a crashed server see refused connections, not a silent proxy
       }
       closeInternal();
+      gate.stop();
       List<RedisClient> clients = clientsOf(server);
       try {
         server.stop();
@@ -638,6 +642,10 @@ public final class FakeRedis implements Fake {
   }
 
   private Slice dispatch(OperationExecutorState state, String name, List<Slice> params) {
+    Slice early = Commands.precheck(state, name, params);
+    if (early != null) {
+      return early;
+    }
     AddedCommands.Spec added = AddedCommands.find(name);
     if (added != null) {
       return runAdded(state, added, params);
@@ -669,7 +677,7 @@ public final class FakeRedis implements Fake {
     if (jobKeys != null) {
       synchronized (state.lock()) {
         boolean queuing = state.isTransactionModeOn() && !name.equals("exec");
-        reply = MockExecutor.proceed(state, name, params);
+        reply = Commands.proceed(state, name, params);
         if (queuing) {
           queue(state, name, jobKeys);
         } else {
@@ -677,7 +685,7 @@ public final class FakeRedis implements Fake {
         }
       }
     } else {
-      reply = MockExecutor.proceed(state, name, params);
+      reply = Commands.proceed(state, name, params);
     }
     if (WAKE_AFTER.contains(name)) {
       // jedis-mock's XADD does not notify: blocked XREADGROUPs (and XREADs) would wait for

@@ -1,0 +1,317 @@
+package dev.backlot.redis;
+
+import com.github.fppt.jedismock.datastructures.Slice;
+import com.github.fppt.jedismock.datastructures.streams.RMStream;
+import com.github.fppt.jedismock.datastructures.streams.StreamId;
+import com.github.fppt.jedismock.exception.ArgumentException;
+import com.github.fppt.jedismock.exception.WrongValueTypeException;
+import com.github.fppt.jedismock.operations.CommandFactory;
+import com.github.fppt.jedismock.operations.RedisOperation;
+import com.github.fppt.jedismock.operations.server.MockExecutor;
+import com.github.fppt.jedismock.server.Response;
+import com.github.fppt.jedismock.storage.OperationExecutorState;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The command path in front of jedis-mock where Redis 7.0 answers differently: protocol errors
+ * found by the {@link RespGate}, arity checked before a command runs or is queued, blocking
+ * timeouts and other numbers validated as Redis does (so no command blocks on a NaN), EXEC that
+ * runs every queued command, XADD ids from the fake's clock, KEYS and SCAN with Redis's glob.
+ */
+final class Commands {
+
+  static final Slice NIL_ARRAY = Slice.create("*-1\r\n");
+  private static final Set<String> TIMEOUT_LAST = Set.of("blpop", "brpop", "bzpopmin", "bzpopmax");
+
+  private Commands() {}
+
+  /** A reply to give instead of running the command, or null to go on. */
+  static Slice precheck(OperationExecutorState state, String name, List<Slice> params) {
+    if (name.equals(RespGate.PROTOCOL_ERROR)) {
+      return Response.error("ERR Protocol error: " + (params.isEmpty() ? "" : params.get(0)));
+    }
+    String arity = CommandTable.arityError(name, params);
+    if (arity != null) {
+      state.errorTransaction();
+      return Response.error(arity);
+    }
+    if (state.isTransactionModeOn() && !name.equals("exec") && !name.equals("discard")
+        && !name.equals("multi") && !name.equals("watch")) {
+      return null; // the rest is checked when EXEC runs the command, as in Redis
+    }
+    String error = numbers(name, params);
+    if (error != null) {
+      return Response.error(error);
+    }
+    if (name.equals("shutdown")) {
+      for (Slice p : params) {
+        String a = p.toString().toLowerCase(Locale.ROOT);
+        if (!Set.of("nosave", "save", "now", "force", "abort").contains(a)) {
+          return Response.error(AddedOp.SYNTAX);
+        }
+      }
+      // Redis exits and its client sees the connection close with no reply; the fake closes
+      // this connection only and keeps serving the others.
+      return MockExecutor.breakConnection(state);
+    }
+    return null;
+  }
+
+  /** Redis's errors for numbers it refuses before doing anything (timeouts, counts, scores). */
+  static String numbers(String name, List<Slice> params) {
+    int n = params.size();
+    switch (name) {
+      case "blpop", "brpop", "bzpopmin", "bzpopmax" -> {
+        return timeout(params.get(n - 1).toString());
+      }
+      case "brpoplpush" -> {
+        return timeout(params.get(2).toString());
+      }
+      case "blmove" -> {
+        return timeout(params.get(4).toString());
+      }
+      case "blmpop", "bzmpop" -> {
+        return timeout(params.get(0).toString());
+      }
+      case "xread", "xreadgroup" -> {
+        for (int i = 0; i + 1 < n; i++) {
+          String a = params.get(i).toString();
+          if (a.equalsIgnoreCase("streams")) {
+            break;
+          }
+          if (a.equalsIgnoreCase("block")) {
+            Long ms = RespGate.Reader.parseLong(params.get(i + 1).data());
+            if (ms == null) {
+              return "ERR timeout is not an integer or out of range";
+            }
+            if (ms < 0) {
+              return "ERR timeout is negative";
+            }
+          }
+        }
+        return null;
+      }
+      case "spop", "srandmember" -> {
+        if (n == 2 && name.equals("spop")) {
+          Long c = RespGate.Reader.parseLong(params.get(1).data());
+          if (c == null) {
+            return AddedOp.NOT_INTEGER;
+          }
+          if (c < 0) {
+            return "ERR value is out of range, must be positive";
+          }
+        }
+        return null;
+      }
+      case "xtrim", "xadd" -> {
+        for (int i = 1; i + 1 < n; i++) {
+          String a = params.get(i).toString();
+          if (a.equalsIgnoreCase("maxlen")) {
+            String t = params.get(i + 1).toString();
+            if ((t.equals("=") || t.equals("~")) && i + 2 < n) {
+              t = params.get(i + 2).toString();
+            }
+            Long v = RespGate.Reader.parseLong(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (v == null) {
+              return AddedOp.NOT_INTEGER;
+            }
+            if (v < 0) {
+              return "ERR The MAXLEN argument must be >= 0.";
+            }
+            break;
+          }
+        }
+        return null;
+      }
+      case "zadd", "zincrby" -> {
+        int i = name.equals("zincrby") ? 1 : 1;
+        if (name.equals("zadd")) {
+          while (i < n && Set.of("nx", "xx", "gt", "lt", "ch", "incr")
+              .contains(params.get(i).toString().toLowerCase(Locale.ROOT))) {
+            i++;
+          }
+        }
+        for (; i < n; i += 2) {
+          if (!validFloat(params.get(i).toString())) {
+            return "ERR value is not a valid float";
+          }
+          if (name.equals("zincrby")) {
+            break;
+          }
+        }
+        return null;
+      }
+      default -> {
+        return null;
+      }
+    }
+  }
+
+  /** Redis's getTimeoutFromObjectOrReply in seconds (strtold, then ceil of milliseconds). */
+  static String timeout(String s) {
+    Double d = strtod(s);
+    if (d == null || d.isNaN()) {
+      return "ERR timeout is not a float or out of range";
+    }
+    double ms = Math.ceil(d * 1000.0);
+    if (ms < 0 || ms >= 9.223372036854775807e18 || Double.isInfinite(ms)) {
+      return "ERR timeout is negative"; // Redis's cast of a huge value goes negative
+    }
+    return null;
+  }
+
+  /** A number as C's strtold reads all of it: decimal, inf/infinity/nan; null if it is not. */
+  static Double strtod(String s) {
+    if (s.isEmpty() || Character.isWhitespace(s.charAt(0))) {
+      return null;
+    }
+    String t = s.toLowerCase(Locale.ROOT);
+    String body = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+    double sign = t.startsWith("-") ? -1 : 1;
+    if (body.equals("inf") || body.equals("infinity")) {
+      return sign * Double.POSITIVE_INFINITY;
+    }
+    if (body.equals("nan")) {
+      return Double.NaN;
+    }
+    if (!body.matches("(\\d+\\.?\\d*|\\.\\d+)(e[+-]?\\d+)?")) {
+      return null;
+    }
+    try {
+      return sign * new BigDecimal(body).doubleValue();
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** Redis's float check for scores: strtod reads it all, not NaN, no overflow (inf spelled out is fine). */
+  static boolean validFloat(String s) {
+    Double d = strtod(s);
+    if (d == null || d.isNaN()) {
+      return false;
+    }
+    String body = s.toLowerCase(Locale.ROOT).replaceFirst("^[+-]", "");
+    return !d.isInfinite() || body.startsWith("inf");
+  }
+
+  // ---------------------------------------------------------------- EXEC
+
+  /** In place of jedis-mock's MockExecutor.proceed: Redis's EXEC, else jedis-mock. */
+  static Slice proceed(OperationExecutorState state, String name, List<Slice> params) {
+    if (name.equals("exec") && params.isEmpty()) {
+      synchronized (state.lock()) {
+        return exec(state);
+      }
+    }
+    return MockExecutor.proceed(state, name, params);
+  }
+
+  private static Slice exec(OperationExecutorState state) {
+    if (!state.isTransactionModeOn()) {
+      return Response.error("ERR EXEC without MULTI");
+    }
+    if (state.getTransactionState() == OperationExecutorState.TransactionState.ERRORED) {
+      state.transactionMode(false);
+      state.tx().clear();
+      state.unwatch();
+      return Response.error("EXECABORT Transaction discarded because of previous errors.");
+    }
+    state.checkWatchedKeysNotExpired();
+    boolean valid = state.isValid();
+    state.unwatch();
+    state.transactionMode(false);
+    List<RedisOperation> queued = new ArrayList<>(state.tx());
+    state.tx().clear();
+    if (!valid) {
+      return NIL_ARRAY;
+    }
+    List<Slice> results = new ArrayList<>(queued.size());
+    for (RedisOperation op : queued) {
+      Slice r;
+      try {
+        r = op.execute();
+      } catch (ArgumentException | IllegalArgumentException | WrongValueTypeException e) {
+        r = Response.error(e.getMessage());
+      } catch (RuntimeException e) {
+        r = Response.error("ERR " + e.getMessage());
+      }
+      results.add(r);
+    }
+    return Response.array(results);
+  }
+
+  // ---------------------------------------------------------------- XADD, KEYS, SCAN
+
+  /** XADD with {@code *} minted as {@code <ms of the fake's clock>-<seq>}, monotonic. */
+  static RedisOperation xadd(OperationExecutorState state, List<Slice> params) {
+    List<Slice> args = new ArrayList<>(params);
+    return () -> {
+      int i = 1;
+      if (i < args.size() && args.get(i).toString().equalsIgnoreCase("nomkstream")) {
+        i++;
+      }
+      if (i < args.size() && (args.get(i).toString().equalsIgnoreCase("maxlen")
+          || args.get(i).toString().equalsIgnoreCase("minid"))) {
+        i++;
+        if (i < args.size() && (args.get(i).toString().equals("=")
+            || args.get(i).toString().equals("~"))) {
+          i++;
+        }
+        i++;
+        if (i < args.size() && args.get(i).toString().equalsIgnoreCase("limit")) {
+          i += 2;
+        }
+      }
+      if (i < args.size() && args.get(i).toString().equals("*")) {
+        StreamId last = new StreamId(0, 0);
+        if (state.base().exists(args.get(0))) {
+          RMStream stream = state.base().getStream(args.get(0)); // WRONGTYPE if not a stream
+          last = stream.getLastId();
+        }
+        long now = state.getClock().millis();
+        String id;
+        if (Long.compareUnsigned(now, last.getFirstPart()) > 0) {
+          id = Long.toUnsignedString(now) + "-0";
+        } else if (last.getSecondPart() == -1L) {
+          id = Long.toUnsignedString(last.getFirstPart() + 1) + "-0";
+        } else {
+          id = Long.toUnsignedString(last.getFirstPart()) + "-"
+              + Long.toUnsignedString(last.getSecondPart() + 1);
+        }
+        args.set(i, Slice.create(id));
+      }
+      return CommandFactory.buildOperation("xadd", true, state, args).execute();
+    };
+  }
+
+  /** KEYS, SCAN, HSCAN, SSCAN, ZSCAN: jedis-mock's with MATCH *, then Redis's glob on the result. */
+  static RedisOperation globbed(OperationExecutorState state, String name, List<Slice> params) {
+    List<Slice> args = new ArrayList<>(params);
+    byte[] pattern = null;
+    int step = name.equals("hscan") || name.equals("zscan") ? 2 : 1;
+    if (name.equals("keys")) {
+      pattern = args.get(0).data();
+      args.set(0, Slice.create("*"));
+    } else {
+      for (int i = name.equals("scan") ? 1 : 2; i + 1 < args.size(); i += 2) {
+        if (args.get(i).toString().equalsIgnoreCase("match")) {
+          pattern = args.get(i + 1).data();
+          args.set(i + 1, Slice.create("*"));
+        }
+      }
+    }
+    byte[] glob = pattern;
+    return () -> {
+      RedisOperation op = CommandFactory.buildOperation(name, true, state, args);
+      Slice reply = op.execute();
+      if (glob == null || reply.data().length == 0 || reply.data()[0] != '*') {
+        return reply;
+      }
+      return RespArrays.filter(reply, name.equals("keys"), step, glob);
+    };
+  }
+}
