@@ -37,23 +37,7 @@ final class AddedCommands {
           StreamCommands.XPending::new)),
       Map.entry("xclaim", new Spec("xclaim", atLeast("xclaim", 5), StreamCommands.XClaim::new)),
       Map.entry("xautoclaim", new Spec("xautoclaim", atLeast("xautoclaim", 5),
-          StreamCommands.XAutoClaim::new)),
-      // Commands jedis-mock has, run Backlot's way (see Commands and LuaScripts).
-      Map.entry("eval", new Spec("eval", table("eval"),
-          (s, p, g) -> LuaScripts.op(s, p, g, false))),
-      Map.entry("evalsha", new Spec("evalsha", table("evalsha"),
-          (s, p, g) -> LuaScripts.op(s, p, g, true))),
-      Map.entry("xadd", new Spec("xadd", table("xadd"), (s, p, g) -> Commands.xadd(s, p))),
-      Map.entry("keys", new Spec("keys", table("keys"),
-          (s, p, g) -> Commands.globbed(s, "keys", p))),
-      Map.entry("scan", new Spec("scan", table("scan"),
-          (s, p, g) -> Commands.globbed(s, "scan", p))),
-      Map.entry("hscan", new Spec("hscan", table("hscan"),
-          (s, p, g) -> Commands.globbed(s, "hscan", p))),
-      Map.entry("sscan", new Spec("sscan", table("sscan"),
-          (s, p, g) -> Commands.globbed(s, "sscan", p))),
-      Map.entry("zscan", new Spec("zscan", table("zscan"),
-          (s, p, g) -> Commands.globbed(s, "zscan", p))));
+          StreamCommands.XAutoClaim::new)));
 
   private static Function<List<Slice>, String> table(String name) {
     return p -> CommandTable.arityError(name, p);

@@ -25,6 +25,9 @@ import java.util.Set;
 final class Commands {
 
   static final Slice NIL_ARRAY = Slice.create("*-1\r\n");
+  private static final Set<String> REPLACED =
+      Set.of("eval", "evalsha", "xadd", "keys", "scan", "hscan", "sscan", "zscan", "xread");
+  private static final Slice EMPTY_ARRAY = Slice.create("*0\r\n");
   private static final Set<String> TIMEOUT_LAST = Set.of("blpop", "brpop", "bzpopmin", "bzpopmax");
 
   private Commands() {}
@@ -33,6 +36,12 @@ final class Commands {
   static Slice precheck(OperationExecutorState state, String name, List<Slice> params) {
     if (name.equals(RespGate.PROTOCOL_ERROR)) {
       return Response.error("ERR Protocol error: " + (params.isEmpty() ? "" : params.get(0)));
+    }
+    if (!name.equals("script") && !name.equals("multi") && !name.equals("shutdown")) {
+      Slice busy = awaitScript(state, name);
+      if (busy != null) {
+        return busy;
+      }
     }
     String arity = CommandTable.arityError(name, params);
     if (arity != null) {
@@ -61,6 +70,33 @@ final class Commands {
     return null;
   }
 
+  /**
+   * While another connection's script runs, wait for it without taking the data lock; past
+   * lua-time-limit answer BUSY, as Redis does (and as jedis-mock does for its own commands).
+   */
+  private static Slice awaitScript(OperationExecutorState state, String name) {
+    var scripting = state.scriptingManager();
+    while (scripting.isRunning()) {
+      if (scripting.isBusy()) {
+        if (name.equals("exec") && state.isTransactionModeOn()) {
+          state.transactionMode(false);
+          state.tx().clear();
+          return Response.error("EXECABORT Transaction discarded because of: "
+              + RedisErrors.BUSY);
+        }
+        state.errorTransaction();
+        return Response.error(RedisErrors.BUSY);
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Response.SKIP;
+      }
+    }
+    return null;
+  }
+
   /** Redis's errors for numbers it refuses before doing anything (timeouts, counts, scores). */
   static String numbers(String name, List<Slice> params) {
     int n = params.size();
@@ -72,6 +108,12 @@ final class Commands {
         return timeout(params.get(2).toString());
       }
       case "blmove" -> {
+        for (int i = 2; i <= 3; i++) {
+          String d = params.get(i).toString().toLowerCase(Locale.ROOT);
+          if (!d.equals("left") && !d.equals("right")) {
+            return AddedOp.SYNTAX;
+          }
+        }
         return timeout(params.get(4).toString());
       }
       case "blmpop", "bzmpop" -> {
@@ -200,14 +242,41 @@ final class Commands {
 
   // ---------------------------------------------------------------- EXEC
 
-  /** In place of jedis-mock's MockExecutor.proceed: Redis's EXEC, else jedis-mock. */
-  static Slice proceed(OperationExecutorState state, String name, List<Slice> params) {
+  /**
+   * In place of jedis-mock's MockExecutor.proceed: Redis's EXEC, the commands run Backlot's way
+   * (queued inside MULTI like jedis-mock's), else jedis-mock.
+   */
+  static Slice proceed(OperationExecutorState state, String name, List<Slice> params,
+      StreamGroups groups) {
     if (name.equals("exec") && params.isEmpty()) {
       synchronized (state.lock()) {
         return exec(state);
       }
     }
+    if (REPLACED.contains(name)) {
+      synchronized (state.lock()) { // jedis-mock's operations read its databases when built
+        RedisOperation op = replacement(state, name, params, groups);
+        if (state.isTransactionModeOn()) {
+          state.tx().add(op);
+          return Response.QUEUED;
+        }
+        return op.execute();
+      }
+    }
     return MockExecutor.proceed(state, name, params);
+  }
+
+  /** The operation for a command jedis-mock has but Backlot runs its own way, or null. */
+  static RedisOperation replacement(OperationExecutorState state, String name,
+      List<Slice> params, StreamGroups groups) {
+    return switch (name) {
+      case "eval" -> LuaScripts.op(state, params, groups, false);
+      case "evalsha" -> LuaScripts.op(state, params, groups, true);
+      case "xadd" -> xadd(state, params);
+      case "keys", "scan", "hscan", "sscan", "zscan" -> globbed(state, name, params);
+      case "xread" -> xread(state, params);
+      default -> null;
+    };
   }
 
   private static Slice exec(OperationExecutorState state) {
@@ -285,6 +354,15 @@ final class Commands {
         args.set(i, Slice.create(id));
       }
       return CommandFactory.buildOperation("xadd", true, state, args).execute();
+    };
+  }
+
+  /** XREAD: Redis answers a nil array, not an empty one, when no stream has news. */
+  static RedisOperation xread(OperationExecutorState state, List<Slice> params) {
+    RedisOperation op = CommandFactory.buildOperation("xread", true, state, params);
+    return () -> {
+      Slice reply = op.execute();
+      return reply.equals(EMPTY_ARRAY) ? NIL_ARRAY : reply;
     };
   }
 

@@ -428,6 +428,9 @@ public final class FakeRedis implements Fake {
       }
       stop();
       closed = true;
+      if (gate != null) {
+        gate.close();
+      }
       if (link != null) {
         link.close();
       }
@@ -677,7 +680,7 @@ public final class FakeRedis implements Fake {
     if (jobKeys != null) {
       synchronized (state.lock()) {
         boolean queuing = state.isTransactionModeOn() && !name.equals("exec");
-        reply = Commands.proceed(state, name, params);
+        reply = Commands.proceed(state, name, params, groups);
         if (queuing) {
           queue(state, name, jobKeys);
         } else {
@@ -685,7 +688,7 @@ public final class FakeRedis implements Fake {
         }
       }
     } else {
-      reply = Commands.proceed(state, name, params);
+      reply = Commands.proceed(state, name, params, groups);
     }
     if (WAKE_AFTER.contains(name)) {
       // jedis-mock's XADD does not notify: blocked XREADGROUPs (and XREADs) would wait for

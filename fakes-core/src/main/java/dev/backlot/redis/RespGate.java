@@ -64,7 +64,7 @@ final class RespGate {
       server = s;
       port = s.getLocalPort();
     } catch (IOException e) {
-      throw new UncheckedIOException("redis fake could not listen on 127.0.0.1:"
+      throw new UncheckedIOException("redis fake could not bind 127.0.0.1:"
           + (p == 0 ? "(random)" : p) + " (port in use?)", e);
     }
     ServerSocket s = server;

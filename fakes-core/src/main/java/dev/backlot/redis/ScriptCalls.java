@@ -111,13 +111,15 @@ final class ScriptCalls {
     }
     try {
       AddedCommands.Spec spec = AddedCommands.find(name);
-      RedisOperation op;
+      RedisOperation op = null;
       if (spec != null) {
         String error = spec.arity().apply(params);
         if (error != null) {
           return Response.error(error);
         }
         op = spec.factory().create(state, params, groups);
+      } else if ((op = Commands.replacement(state, name, params, groups)) != null) {
+        // run below
       } else if (name.equals("select")) {
         op = new Select(state, params);
       } else {
