@@ -26,7 +26,8 @@ final class Commands {
 
   static final Slice NIL_ARRAY = Slice.create("*-1\r\n");
   private static final Set<String> REPLACED =
-      Set.of("eval", "evalsha", "xadd", "keys", "scan", "hscan", "sscan", "zscan", "xread");
+      Set.of("eval", "evalsha", "xadd", "keys", "scan", "hscan", "sscan", "zscan", "xread",
+          "hrandfield");
   private static final Slice EMPTY_ARRAY = Slice.create("*0\r\n");
   private static final Set<String> TIMEOUT_LAST = Set.of("blpop", "brpop", "bzpopmin", "bzpopmax");
 
@@ -36,6 +37,10 @@ final class Commands {
   static Slice precheck(OperationExecutorState state, String name, List<Slice> params) {
     if (name.equals(RespGate.PROTOCOL_ERROR)) {
       return Response.error("ERR Protocol error: " + (params.isEmpty() ? "" : params.get(0)));
+    }
+    if (name.equals(RespGate.UNKNOWN_COMMAND)) {
+      state.errorTransaction();
+      return unknown(params);
     }
     if (!name.equals("script") && !name.equals("multi") && !name.equals("shutdown")) {
       Slice busy = awaitScript(state, name);
@@ -68,6 +73,21 @@ final class Commands {
       return MockExecutor.breakConnection(state);
     }
     return null;
+  }
+
+  /** Redis's words for a command it does not know, with the name as the client spelled it. */
+  private static Slice unknown(List<Slice> params) {
+    StringBuilder args = new StringBuilder();
+    for (int i = 1; i < params.size() && args.length() < 128; i++) {
+      String a = params.get(i).toString();
+      int room = 128 - args.length();
+      args.append('\'').append(a, 0, Math.min(a.length(), room)).append("' ");
+    }
+    String name = params.isEmpty() ? "" : params.get(0).toString();
+    if (name.length() > 128) {
+      name = name.substring(0, 128);
+    }
+    return Response.error("ERR unknown command '" + name + "', with args beginning with: " + args);
   }
 
   /**
@@ -140,10 +160,7 @@ final class Commands {
       case "spop", "srandmember" -> {
         if (n == 2 && name.equals("spop")) {
           Long c = RespGate.Reader.parseLong(params.get(1).data());
-          if (c == null) {
-            return AddedOp.NOT_INTEGER;
-          }
-          if (c < 0) {
+          if (c == null || c < 0) {
             return "ERR value is out of range, must be positive";
           }
         }
@@ -169,6 +186,57 @@ final class Commands {
         }
         return null;
       }
+      case "hset", "hmset" -> {
+        return n % 2 == 1 ? null : AddedCommands.wrongArity(name);
+      }
+      case "hincrbyfloat", "incrbyfloat" -> {
+        String v = params.get(n - 1).toString();
+        return validFloat(v) || !name.startsWith("h") ? null : "ERR value is not a valid float";
+      }
+      case "lpop", "rpop" -> {
+        if (n > 2) {
+          return AddedCommands.wrongArity(name);
+        }
+        if (n == 2) {
+          Long c = RespGate.Reader.parseLong(params.get(1).data());
+          if (c == null || c < 0) {
+            return "ERR value is out of range, must be positive";
+          }
+        }
+        return null;
+      }
+      case "lrange", "ltrim", "getrange", "setrange" -> {
+        for (int i = 1; i < Math.min(n, name.equals("setrange") ? 2 : 3); i++) {
+          if (RespGate.Reader.parseLong(params.get(i).data()) == null) {
+            return AddedOp.NOT_INTEGER;
+          }
+        }
+        return null;
+      }
+      case "scan", "hscan", "sscan", "zscan" -> {
+        String cursor = params.get(name.equals("scan") ? 0 : 1).toString();
+        return cursor.matches("\\d{1,20}") ? null : "ERR invalid cursor";
+      }
+      case "expire", "pexpire", "expireat", "pexpireat" -> {
+        for (int i = 2; i < n; i++) {
+          String o = params.get(i).toString().toLowerCase(Locale.ROOT);
+          if (!Set.of("nx", "xx", "gt", "lt").contains(o)) {
+            return "ERR Unsupported option " + params.get(i);
+          }
+        }
+        return null;
+      }
+      case "copy" -> {
+        for (int i = 2; i < n; i++) {
+          String o = params.get(i).toString().toLowerCase(Locale.ROOT);
+          if (o.equals("db") && i + 1 < n) {
+            i++;
+          } else if (!o.equals("replace")) {
+            return AddedOp.SYNTAX;
+          }
+        }
+        return null;
+      }
       case "zadd", "zincrby" -> {
         int i = name.equals("zincrby") ? 1 : 1;
         if (name.equals("zadd")) {
@@ -178,8 +246,13 @@ final class Commands {
           }
         }
         for (; i < n; i += 2) {
-          if (!validFloat(params.get(i).toString())) {
+          String score = params.get(i).toString();
+          if (!validFloat(score)) {
             return "ERR value is not a valid float";
+          }
+          String lower = score.toLowerCase(Locale.ROOT);
+          if (lower.matches("[+-]?inf(inity)?")) { // jedis-mock reads Java's spelling only
+            params.set(i, Slice.create(lower.startsWith("-") ? "-Infinity" : "Infinity"));
           }
           if (name.equals("zincrby")) {
             break;
@@ -260,10 +333,43 @@ final class Commands {
           state.tx().add(op);
           return Response.QUEUED;
         }
-        return op.execute();
+        try {
+          return op.execute();
+        } catch (ArgumentException | IllegalArgumentException | WrongValueTypeException e) {
+          return Response.error(e.getMessage());
+        }
       }
     }
-    return MockExecutor.proceed(state, name, params);
+    return errorText(name, MockExecutor.proceed(state, name, params));
+  }
+
+  /** jedis-mock's error texts that are not Redis's (Java messages, its test patterns). */
+  static Slice errorText(String name, Slice reply) {
+    byte[] d = reply.data();
+    if (d.length == 0 || d[0] != '-') {
+      return reply;
+    }
+    String msg = new String(d, 1, d.length - 3, java.nio.charset.StandardCharsets.UTF_8);
+    String fixed = null;
+    if (msg.startsWith("For input string") || msg.startsWith("java.lang.NumberFormatException")) {
+      fixed = AddedOp.NOT_INTEGER;
+    } else if (msg.equals("*ERR*not*float*")) {
+      fixed = name.startsWith("zadd") || name.equals("zincrby") ? "ERR value is not a valid float"
+          : "ERR min or max is not a float";
+    } else if (msg.equals("*syntax*")) {
+      fixed = name.contains("lex") ? "ERR min or max not valid string range item"
+          : AddedOp.SYNTAX;
+    } else if (msg.equals("ERR numkeys*")) {
+      fixed = "ERR numkeys should be greater than 0";
+    } else if (msg.startsWith("Recieved wrong number of arguments")
+        || msg.startsWith("Received wrong number of arguments")) {
+      fixed = AddedCommands.wrongArity(name);
+    } else if (msg.startsWith("ERR bit offset is not a double")) {
+      fixed = "ERR value is not a valid float";
+    } else if (msg.contains("java.lang.") || msg.contains("Exception")) {
+      fixed = AddedOp.SYNTAX;
+    }
+    return fixed == null ? reply : Response.error(fixed);
   }
 
   /** The operation for a command jedis-mock has but Backlot runs its own way, or null. */
@@ -275,6 +381,7 @@ final class Commands {
       case "xadd" -> xadd(state, params);
       case "keys", "scan", "hscan", "sscan", "zscan" -> globbed(state, name, params);
       case "xread" -> xread(state, params);
+      case "hrandfield" -> HRandField.op(state, params);
       default -> null;
     };
   }

@@ -35,6 +35,12 @@ final class RespGate {
 
   /** The command the gate sends in place of malformed input; answered by the fake, see below. */
   static final String PROTOCOL_ERROR = "backlot-protocol-error";
+  /** Sent before a command Redis does not know, so its error spells the name as the client did. */
+  static final String UNKNOWN_COMMAND = "backlot-unknown-command";
+
+  /** Commands of later Redis versions that jedis-mock has: kept (Redis 7.0 would not know them). */
+  private static final Set<String> NEWER = Set.of("hexpire", "hexpireat", "hexpiretime",
+      "hpexpire", "hpexpireat", "hpexpiretime", "hpttl", "httl", "hpersist", "waitaof");
 
   private static final int INLINE_MAX = 64 * 1024;
   private static final long BULK_MAX = 512L * 1024 * 1024;
@@ -166,6 +172,11 @@ final class RespGate {
           return;
         }
         if (!command.isEmpty()) {
+          String name = new String(command.get(0), StandardCharsets.UTF_8).toLowerCase(
+              java.util.Locale.ROOT);
+          if (!CommandTable.knows(name) && !NEWER.contains(name)) {
+            command.add(0, UNKNOWN_COMMAND.getBytes(StandardCharsets.US_ASCII));
+          }
           write(out, command);
         }
       }
