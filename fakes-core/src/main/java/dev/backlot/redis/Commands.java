@@ -189,6 +189,21 @@ final class Commands {
       case "hset", "hmset" -> {
         return n % 2 == 1 ? null : AddedCommands.wrongArity(name);
       }
+      case "mset", "msetnx" -> {
+        return n % 2 == 0 ? null : AddedCommands.wrongArity(name);
+      }
+      case "zpopmin", "zpopmax" -> {
+        if (n > 2) {
+          return AddedOp.SYNTAX;
+        }
+        if (n == 2) {
+          Long c = RespGate.Reader.parseLong(params.get(1).data());
+          if (c == null || c < 0) {
+            return "ERR value is out of range, must be positive";
+          }
+        }
+        return null;
+      }
       case "hincrbyfloat", "incrbyfloat" -> {
         String v = params.get(n - 1).toString();
         return validFloat(v) || !name.startsWith("h") ? null : "ERR value is not a valid float";
@@ -215,7 +230,7 @@ final class Commands {
       }
       case "scan", "hscan", "sscan", "zscan" -> {
         String cursor = params.get(name.equals("scan") ? 0 : 1).toString();
-        return cursor.matches("\\d{1,20}") ? null : "ERR invalid cursor";
+        return cursor.matches("[+-]?\\d{0,20}") ? null : "ERR invalid cursor"; // strtoul
       }
       case "expire", "pexpire", "expireat", "pexpireat" -> {
         for (int i = 2; i < n; i++) {

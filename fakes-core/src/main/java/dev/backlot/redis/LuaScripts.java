@@ -4,7 +4,6 @@ import com.github.fppt.jedismock.datastructures.Slice;
 import com.github.fppt.jedismock.operations.RedisOperation;
 import com.github.fppt.jedismock.operations.scripting.ImmutableLuaTable;
 import com.github.fppt.jedismock.operations.scripting.InterruptibleDebugLib;
-import com.github.fppt.jedismock.operations.scripting.cjson.LuaCjsonLib;
 import com.github.fppt.jedismock.server.Response;
 import com.github.fppt.jedismock.storage.OperationExecutorState;
 import com.github.fppt.jedismock.storage.ScriptingManager;
@@ -163,7 +162,7 @@ final class LuaScripts {
     g.set("os", readOnly(os));
     g.set("KEYS", list(keys));
     g.set("ARGV", list(argv));
-    g.set("cjson", readOnly(g.load(new LuaCjsonLib()).checktable()));
+    g.set("cjson", readOnly(LuaCjson.library()));
     g.set("cmsgpack", readOnly(LuaMsgpack.library()));
     g.set("bit", readOnly(LuaBitStruct.bit()));
     g.set("struct", readOnly(LuaBitStruct.struct()));
@@ -229,7 +228,8 @@ final class LuaScripts {
       if (a.narg() != 1 || a.arg1().type() != LuaValue.TSTRING) {
         return errorTable("wrong number or type of arguments");
       }
-      return errorTable(a.arg1().tojstring());
+      String err = a.arg1().tojstring();
+      return errorTable(err.startsWith("-") ? err : "-" + err); // Redis 7.0 adds the '-'
     }));
     r.set("status_reply", new LuaMsgpack.Fn("status_reply", a -> {
       if (a.narg() != 1 || a.arg1().type() != LuaValue.TSTRING) {
@@ -385,6 +385,9 @@ final class LuaScripts {
           .replace("attempt to call nil", "attempt to call a nil value")
           .replace("attempt to index nil", "attempt to index a nil value")
           .replace("index expected, got nil", "attempt to index a nil value");
+      if (!msg.startsWith("user_script:") && !ERROR_CODE.matcher(msg).find()) {
+        msg = "user_script:" + line + ": " + msg; // luaL_error's position, for library errors
+      }
       if (!ERROR_CODE.matcher(msg).find()) {
         msg = "ERR " + msg;
       }

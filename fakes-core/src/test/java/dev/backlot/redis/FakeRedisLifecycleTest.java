@@ -297,8 +297,9 @@ class FakeRedisLifecycleTest {
   @Test
   void unknownCommandsAnswerInRedisWords() {
     try (FakeRedis redis = new FakeRedis().start()) {
+      // Redis names the command as the client spelled it (checked against redis-server 7.0.15)
       assertThatThrownBy(() -> redis.call("FROBNICATE", "a"))
-          .hasMessage("ERR unknown command 'frobnicate', with args beginning with: 'a' ");
+          .hasMessage("ERR unknown command 'FROBNICATE', with args beginning with: 'a' ");
     }
   }
 
