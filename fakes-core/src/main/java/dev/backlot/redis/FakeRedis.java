@@ -91,8 +91,7 @@ import java.util.function.Consumer;
  *
  * <p><b>Known gaps</b> (jedis-mock's, and ours): RESP2 only ({@code HELLO 3} answers {@code
  * NOPROTO}; clients fall back); keys expire lazily, on access; blocking timeouts run on wall time;
- * the added commands cannot be called from Lua scripts; no XINFO, LMPOP, FUNCTION, GEO or BITOP;
- * see {@code package-info}.
+ * no XINFO, LMPOP, FUNCTION, GEO or BITOP; see {@code package-info}.
  */
 public final class FakeRedis implements Fake {
 
