@@ -45,7 +45,12 @@ class RedisDifferentialTest {
       "memory", "config", "script", "flushall", "flushdb", "swapdb", "save", "bgsave", "select",
       "move", "multi", "exec", "discard", "watch", "unwatch", "eval", "evalsha", "pubsub",
       "publish", "echo", "ping", "dbsize", "scan", "keys", "sort", "pfadd", "pfcount", "pfmerge",
-      "xadd", "xautoclaim", "xclaim", "xpending", "readonly", "readwrite");
+      "xadd", "xautoclaim", "xclaim", "xpending", "readonly", "readwrite",
+      // server administration: would change or persist the real server (or take its time)
+      "bgrewriteaof", "sync", "psync", "replicaof", "slaveof", "failover", "lastsave", "role",
+      "pfselftest", "pfdebug", "migrate", "restore", "restore-asking", "module", "acl",
+      "latency", "slowlog", "lolwut", "command", "replconf", "asking", "function", "fcall",
+      "fcall_ro", "eval_ro", "evalsha_ro");
 
   /** The probes (less SHUTDOWN, which stops a real server): all must match. */
   static final List<String> CURATED = List.of(
