@@ -23,19 +23,25 @@ final class AddedCommands {
 
   static final Set<String> BLOCKING = Set.of("blmove", "xreadgroup");
 
-  private static final Map<String, Spec> SPECS = Map.of(
-      "lmove", new Spec("lmove", exactly("lmove", 4),
-          (s, p, g) -> new ListMove(s, p, false)),
-      "blmove", new Spec("blmove", exactly("blmove", 5),
-          (s, p, g) -> new ListMove(s, p, true)),
-      "xgroup", new Spec("xgroup", StreamCommands.XGroup::arityError, StreamCommands.XGroup::new),
-      "xreadgroup", new Spec("xreadgroup", atLeast("xreadgroup", 6),
-          StreamCommands.XReadGroup::new),
-      "xack", new Spec("xack", atLeast("xack", 3), StreamCommands.XAck::new),
-      "xpending", new Spec("xpending", atLeast("xpending", 2), StreamCommands.XPending::new),
-      "xclaim", new Spec("xclaim", atLeast("xclaim", 5), StreamCommands.XClaim::new),
-      "xautoclaim", new Spec("xautoclaim", atLeast("xautoclaim", 5),
-          StreamCommands.XAutoClaim::new));
+  private static final Map<String, Spec> SPECS = Map.ofEntries(
+      Map.entry("lmove", new Spec("lmove", exactly("lmove", 4),
+          (s, p, g) -> new ListMove(s, p, false))),
+      Map.entry("blmove", new Spec("blmove", exactly("blmove", 5),
+          (s, p, g) -> new ListMove(s, p, true))),
+      Map.entry("xgroup", new Spec("xgroup", StreamCommands.XGroup::arityError,
+          StreamCommands.XGroup::new)),
+      Map.entry("xreadgroup", new Spec("xreadgroup", atLeast("xreadgroup", 6),
+          StreamCommands.XReadGroup::new)),
+      Map.entry("xack", new Spec("xack", atLeast("xack", 3), StreamCommands.XAck::new)),
+      Map.entry("xpending", new Spec("xpending", atLeast("xpending", 2),
+          StreamCommands.XPending::new)),
+      Map.entry("xclaim", new Spec("xclaim", atLeast("xclaim", 5), StreamCommands.XClaim::new)),
+      Map.entry("xautoclaim", new Spec("xautoclaim", atLeast("xautoclaim", 5),
+          StreamCommands.XAutoClaim::new)));
+
+  private static Function<List<Slice>, String> table(String name) {
+    return p -> CommandTable.arityError(name, p);
+  }
 
   private AddedCommands() {}
 

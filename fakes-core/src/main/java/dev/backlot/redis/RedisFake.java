@@ -106,6 +106,9 @@ public class RedisFake extends AbstractFake<RedisFake> {
   private volatile JobWatch[] watchView = new JobWatch[0];
 
   private RedisServer server;
+  // the port clients reach: Redis's own RESP parsing (protocol errors, inline commands) in front
+  // of jedis-mock, which listens on a private port
+  private RespGate gate;
   private volatile Instant startedAt = Instant.EPOCH;
   private Socket internal;
   private InputStream internalIn;
@@ -134,13 +137,14 @@ public class RedisFake extends AbstractFake<RedisFake> {
     } else {
       try {
         server.start();
+        gate.listen(0);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "redis fake could not listen on 127.0.0.1:" + wanted + " again (port taken?)", e);
       }
     }
     startedAt = clock().instant();
-    return server.getBindPort();
+    return gate.port();
   }
 
   /** jedis-mock binds the port it was built with on every start, so pick one and keep it. */
@@ -148,12 +152,14 @@ public class RedisFake extends AbstractFake<RedisFake> {
     InetAddress loopback = InetAddress.getLoopbackAddress();
     IOException last = null;
     for (int attempt = 0; attempt < 10; attempt++) {
-      int p = wanted != 0 ? wanted : freePort(loopback);
+      int p = freePort(loopback); // jedis-mock's own port; clients connect to the gate's
       RedisServer s = RedisServer.newRedisServer(p, loopback)
           .setOptions(ServiceOptions.withInterceptor(this::intercept))
           .setClock(new JedisMockAccess.JavaClock(clock()));
       try {
         s.start();
+        gate = new RespGate(s.getBindPort());
+        gate.listen(wanted);
         return s;
       } catch (BindException e) {
         last = e;
@@ -176,6 +182,13 @@ public class RedisFake extends AbstractFake<RedisFake> {
       return probe.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  @Override
+  protected void closeTransport() {
+    if (gate != null) {
+      gate.close();
     }
   }
 
@@ -203,6 +216,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
   protected final void unlisten() {
     {
       closeInternal();
+      gate.stop();
       List<RedisClient> clients = JedisMockAccess.clientsOf(server);
       try {
         server.stop();
@@ -457,6 +471,10 @@ public class RedisFake extends AbstractFake<RedisFake> {
   }
 
   private Slice dispatch(OperationExecutorState state, String name, List<Slice> params) {
+    Slice early = Commands.precheck(state, name, params);
+    if (early != null) {
+      return early;
+    }
     AddedCommands.Spec added = AddedCommands.find(name);
     if (added != null) {
       return runAdded(state, added, params);
@@ -488,7 +506,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
     if (jobKeys != null) {
       synchronized (state.lock()) {
         boolean queuing = state.isTransactionModeOn() && !name.equals("exec");
-        reply = MockExecutor.proceed(state, name, params);
+        reply = Commands.proceed(state, name, params, groups);
         if (queuing) {
           queue(state, name, jobKeys);
         } else {
@@ -496,7 +514,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
         }
       }
     } else {
-      reply = MockExecutor.proceed(state, name, params);
+      reply = Commands.proceed(state, name, params, groups);
     }
     if (WAKE_AFTER.contains(name)) {
       // jedis-mock's XADD does not notify: blocked XREADGROUPs (and XREADs) would wait for

@@ -1,0 +1,125 @@
+package dev.backlot.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 22, item 5, on the fake alone (no redis-server needed; {@link RedisDifferentialTest}
+ * compares the same inputs with one): malformed RESP gets Redis's protocol error and the
+ * connection closes, after the replies to the commands before it; inline commands work; huge
+ * bulk lengths are refused or buffered only as bytes arrive; blocking timeouts that are not
+ * numbers are refused instead of blocking forever; the fake keeps serving.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RespGateTest {
+
+  private RedisFake fake;
+
+  @BeforeAll
+  void start() {
+    fake = new RedisFake().start();
+  }
+
+  @AfterAll
+  void stop() {
+    fake.close();
+  }
+
+  private String exchange(String raw, boolean expectClose) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 5000);
+      s.setSoTimeout(expectClose ? 10_000 : 1_000);
+      OutputStream out = s.getOutputStream();
+      out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = s.getInputStream();
+      StringBuilder sb = new StringBuilder();
+      byte[] buf = new byte[4096];
+      try {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+        }
+        sb.append("<closed>");
+      } catch (java.net.SocketTimeoutException e) {
+        // still open
+      }
+      return sb.toString();
+    }
+  }
+
+  @Test
+  void malformedRequestsGetRedisProtocolErrorsAndTheConnectionCloses() throws IOException {
+    assertThat(exchange("*abc\r\n", true))
+        .isEqualTo("-ERR Protocol error: invalid multibulk length\r\n<closed>");
+    assertThat(exchange("*1\r\n$-1\r\n", true))
+        .isEqualTo("-ERR Protocol error: invalid bulk length\r\n<closed>");
+    assertThat(exchange("*1\r\n$999999999\r\n", true))
+        .isEqualTo("-ERR Protocol error: invalid bulk length\r\n<closed>");
+    assertThat(exchange("*99999999999\r\n", true))
+        .isEqualTo("-ERR Protocol error: invalid multibulk length\r\n<closed>");
+    assertThat(exchange("*2\r\n$4\r\nPING\r\n+x\r\n", true))
+        .isEqualTo("-ERR Protocol error: expected '$', got '+'\r\n<closed>");
+    assertThat(exchange("SET \"a b\r\n", true))
+        .isEqualTo("-ERR Protocol error: unbalanced quotes in request\r\n<closed>");
+    assertThat(exchange("PING\r\nSET k v\r\n*abc\r\n", true))
+        .isEqualTo("+PONG\r\n+OK\r\n-ERR Protocol error: invalid multibulk length\r\n<closed>");
+    assertThat(exchange("x".repeat(70_000), true))
+        .isEqualTo("-ERR Protocol error: too big inline request\r\n<closed>");
+    assertThat(fake.call("GET", "k")).isEqualTo("v"); // the fake keeps serving
+  }
+
+  @Test
+  void inlineCommandsWorkAsInRedis() throws IOException {
+    assertThat(exchange("PING\r\n", false)).isEqualTo("+PONG\r\n");
+    assertThat(exchange("SET \"a b\" \"c\\x41\"\r\nGET \"a b\"\n", false))
+        .isEqualTo("+OK\r\n$2\r\ncA\r\n");
+    assertThat(exchange("$-1\r\n", false))
+        .isEqualTo("-ERR unknown command '$-1', with args beginning with: \r\n");
+    assertThat(exchange("\r\n*0\r\n*-1\r\nPING\r\n", false)).isEqualTo("+PONG\r\n");
+  }
+
+  @Test
+  void aHugeDeclaredBulkIsBufferedOnlyAsItArrives() throws IOException {
+    Runtime rt = Runtime.getRuntime();
+    rt.gc();
+    long before = rt.totalMemory() - rt.freeMemory();
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 5000);
+      s.getOutputStream().write("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$500000000\r\nabc"
+          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      assertThat(fake.call("PING")).isEqualTo("PONG"); // other connections are served
+    }
+    long after = rt.totalMemory() - rt.freeMemory();
+    assertThat(after - before).as("heap growth").isLessThan(200L * 1024 * 1024);
+  }
+
+  @Test
+  void timeoutsThatAreNotNumbersAreRefusedNotBlockedOn() throws IOException {
+    assertThat(exchange("BLPOP k NaN\r\n", false))
+        .isEqualTo("-ERR timeout is not a float or out of range\r\n");
+    assertThat(exchange("BLPOP k 1e400\r\nBRPOP k -1\r\n", false))
+        .isEqualTo("-ERR timeout is negative\r\n-ERR timeout is negative\r\n");
+    assertThat(exchange("BLMOVE a b LEFT RIGHT inf\r\n", false))
+        .isEqualTo("-ERR timeout is negative\r\n");
+    assertThat(exchange("PING a b\r\nTTL k k\r\nLPUSH k\r\n", false)).isEqualTo(
+        "-ERR wrong number of arguments for 'ping' command\r\n"
+            + "-ERR wrong number of arguments for 'ttl' command\r\n"
+            + "-ERR wrong number of arguments for 'lpush' command\r\n");
+    assertThat(exchange("SPOP k -1\r\nXTRIM k MAXLEN -1\r\nZADD zk 1e400 m\r\nZADD zk inf m\r\n",
+        false)).isEqualTo("-ERR value is out of range, must be positive\r\n"
+            + "-ERR The MAXLEN argument must be >= 0.\r\n"
+            + "-ERR value is not a valid float\r\n:1\r\n");
+  }
+}
