@@ -52,10 +52,10 @@ public final class Launcher {
 
   static final String USAGE =
       "usage: backlot [--fakes a,b] [--port name=PORT]... [--seed N] [--config FILE]"
-          + " [--endpoints-file FILE] [--admin-port PORT] [--admin-token TOKEN] [--help]";
+          + " [--endpoints-file FILE] [--ca-pem FILE] [--admin-port PORT] [--admin-token TOKEN] [--help]";
 
   static final List<String> OPTIONS = List.of(
-      "--fakes", "--port", "--seed", "--config", "--endpoints-file", "--admin-port", "--admin-token",
+      "--fakes", "--port", "--seed", "--config", "--endpoints-file", "--ca-pem", "--admin-port", "--admin-token",
       "--help");
 
   /** What {@code --help} prints. */
@@ -69,6 +69,7 @@ public final class Launcher {
         + "  --seed N              seed of every fake's faults and ids: same seed, same run\n"
         + "  --config FILE         initial state, stubs and faults (JSON or YAML), see below\n"
         + "  --endpoints-file FILE also write the endpoints JSON to FILE (atomically)\n"
+        + "  --ca-pem FILE         write the test CA that TLS fakes ({\"tls\": true}) serve under, as PEM\n"
         + "  --admin-port PORT     the control API's port (default: random)\n"
         + "  --admin-token TOKEN   require 'Authorization: Bearer TOKEN' on the control API\n"
         + "  --help                this text\n\n"
@@ -226,6 +227,9 @@ public final class Launcher {
     fakes.forEach((name, f) -> endpoints.put(name, urlOf(name, f)));
     endpoints.put("admin", admin.baseUri().toString());
     String json = Json.write(endpoints);
+    if (o.caPem != null) {
+      dev.backlot.tls.TlsCertificates.shared().writeCaPem(o.caPem);
+    }
     if (o.endpointsFile != null) {
       writeAtomically(o.endpointsFile, json + "\n");
     }
@@ -305,6 +309,7 @@ public final class Launcher {
     Long seed;
     Path config;
     Path endpointsFile;
+    Path caPem;
     int adminPort;
     String adminToken;
 
@@ -353,6 +358,7 @@ public final class Launcher {
             }
           }
           case "--config" -> o.config = Path.of(value != null ? value : next(args, ++i, a));
+          case "--ca-pem" -> o.caPem = Path.of(value != null ? value : next(args, ++i, a));
           case "--endpoints-file" -> o.endpointsFile = Path.of(value != null ? value : next(args, ++i, a));
           case "--admin-port" -> o.adminPort = port(value != null ? value : next(args, ++i, a), "--admin-port");
           case "--admin-token" -> {

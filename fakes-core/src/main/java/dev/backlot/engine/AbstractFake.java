@@ -152,6 +152,10 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
   /** The port clients use: the link's when the fake is {@linkplain Builder#behindLink() behind one}. */
   @Override
   public int port() {
+    if (closed) {
+      throw new IllegalStateException(
+          name + " fake is closed: it has no port or address any more (build a new one)");
+    }
     if (port == 0) {
       throw new IllegalStateException(name + " fake has not been started");
     }
@@ -489,6 +493,13 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
         throw new IllegalArgumentException("'" + key + "' must be a whole number, not " + v);
       }
       return v.intValue();
+    }
+
+    protected static boolean booleanValue(String key, JsonNode v) {
+      if (v == null || !v.isBoolean()) {
+        throw new IllegalArgumentException("'" + key + "' must be true or false, not " + v);
+      }
+      return v.booleanValue();
     }
 
     protected static long longValue(String key, JsonNode v) {

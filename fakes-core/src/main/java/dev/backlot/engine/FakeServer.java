@@ -6,7 +6,11 @@ import dev.backlot.wire.ErrorShape;
 import dev.backlot.wire.Request;
 import dev.backlot.wire.Response;
 import io.undertow.UndertowOptions;
+import dev.backlot.tls.TlsCertificates;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.ServerConnection;
+import io.undertow.server.protocol.http2.Http2UpgradeHandler;
+import io.undertow.util.HttpString;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
@@ -19,6 +23,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,6 +64,8 @@ import org.xnio.channels.AcceptingChannel;
  */
 public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F> {
 
+  private static final HttpString ALT_SVC = new HttpString("Alt-Svc");
+
   private final long maxBodyBytes;
   private final Routes routes = new Routes();
   private final List<Stub> stubs = new CopyOnWriteArrayList<>();
@@ -71,14 +78,22 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
   private final AtomicLong socketCount = new AtomicLong();
   private final ResponseWriter writer;
   private final RequestPath path;
+  private final TlsCertificates tls;
+  private final boolean http2;
+  private final boolean h2c;
+  private final String altSvc;
 
   private volatile EngineRuntime runtime;
-  private volatile AcceptingChannel<StreamConnection> listener;
+  private volatile AcceptingChannel<? extends StreamConnection> listener;
   private volatile Handler chain;
 
   protected FakeServer(String name, Builder<?, F> builder) {
     super(name, builder);
     this.maxBodyBytes = builder.maxBodyBytes;
+    this.tls = builder.tls;
+    this.http2 = builder.http2;
+    this.h2c = builder.h2c;
+    this.altSvc = builder.altSvc;
     this.writer = new ResponseWriter(this);
     this.path = new RequestPath(this, writer);
     routes(routes);
@@ -151,9 +166,7 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
 
   @Override
   protected final int listen(int wanted) {
-    HttpOpenListener open =
-        new HttpOpenListener(
-            runtime.buffers,
+    OptionMap options =
             OptionMap.builder()
                 .set(UndertowOptions.DECODE_URL, false)
                 .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
@@ -164,9 +177,28 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
                 // -1: idle keep-alive connections stay open. 0 would close every connection as
                 // soon as it goes idle, racing pooled clients that reuse it ("no bytes" errors).
                 .set(UndertowOptions.NO_REQUEST_TIMEOUT, -1)
-                .getMap());
-    open.setRootHandler(new HttpContinueReadHandler(path::handle));
-    ChannelListener<AcceptingChannel<StreamConnection>> accept =
+                // h2c prior knowledge (the "PRI *" preface) is read by the HTTP/1 listener
+                .set(UndertowOptions.ENABLE_HTTP2, h2c)
+                .getMap();
+    HttpOpenListener http1 = new HttpOpenListener(runtime.buffers, options);
+    HttpHandler root = new HttpContinueReadHandler(path::handle);
+    if (altSvc != null) {
+      HttpHandler inner = root;
+      root = ex -> {
+        ex.getResponseHeaders().put(ALT_SVC, altSvc);
+        inner.handleRequest(ex);
+      };
+    }
+    if (h2c) {
+      root = new Http2UpgradeHandler(root); // "Upgrade: h2c"
+    }
+    http1.setRootHandler(root);
+    ChannelListener<StreamConnection> open = http1;
+    if (tls != null && http2) {
+      open = Tls.alpn(runtime.buffers, options, http1, root);
+    }
+    ChannelListener<StreamConnection> opened = open;
+    ChannelListener<AcceptingChannel<? extends StreamConnection>> accept =
         channel -> {
           StreamConnection c;
           try {
@@ -179,22 +211,22 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
               if (connections.size() > 64) {
                 connections.removeIf(x -> !x.isOpen());
               }
-              open.handleEvent(c);
+              opened.handleEvent(c);
             }
           } catch (IOException e) {
             // the accept failed for one connection; the listener keeps serving
           }
         };
     try {
-      AcceptingChannel<StreamConnection> server =
-          runtime.worker.createStreamConnectionServer(
-              new InetSocketAddress(host(), wanted),
-              accept,
-              OptionMap.builder()
-                  .set(Options.REUSE_ADDRESSES, true)
-                  .set(Options.TCP_NODELAY, true)
-                  .set(Options.BACKLOG, 1000)
-                  .getMap());
+      OptionMap socket = OptionMap.builder()
+          .set(Options.REUSE_ADDRESSES, true)
+          .set(Options.TCP_NODELAY, true)
+          .set(Options.BACKLOG, 1000)
+          .getMap();
+      InetSocketAddress address = new InetSocketAddress(host(), wanted);
+      AcceptingChannel<? extends StreamConnection> server = tls == null
+          ? runtime.worker.createStreamConnectionServer(address, accept, socket)
+          : Tls.server(runtime.worker, tls, address, accept, socket);
       server.resumeAccepts();
       listener = server;
       return ((InetSocketAddress) server.getLocalAddress()).getPort();
@@ -239,15 +271,38 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     }
   }
 
-  /** {@code http://HOST:PORT} (no trailing slash): the link's address when behind one. */
+  /**
+   * {@code http://HOST:PORT}, or {@code https://} when built with {@link Builder#https()} (no
+   * trailing slash): the link's address when behind one.
+   *
+   * @throws IllegalStateException before the first start, and after {@link #close()}
+   */
   @Override
   public URI baseUri() {
-    return URI.create("http://" + uriHost() + ":" + port());
+    return URI.create((tls != null ? "https://" : "http://") + uriHost() + ":" + port());
   }
 
-  /** {@code ws://HOST:PORT}: the base for WebSocket routes. */
+  /** {@code ws://HOST:PORT} ({@code wss://} with TLS): the base for WebSocket routes. */
   public URI wsUri() {
-    return URI.create("ws://" + uriHost() + ":" + port());
+    return URI.create((tls != null ? "wss://" : "ws://") + uriHost() + ":" + port());
+  }
+
+  /**
+   * The certificates this fake serves, whose trust side the test hands its client.
+   *
+   * <pre>{@code
+   * var api = HttpFake.builder().https().start();
+   * HttpClient client = HttpClient.newBuilder().sslContext(api.tls().sslContext()).build();
+   * }</pre>
+   *
+   * @throws IllegalStateException if the fake serves plain HTTP
+   */
+  public TlsCertificates tls() {
+    if (tls == null) {
+      throw new IllegalStateException(
+          name() + " fake serves plain HTTP: build it with .https() to get certificates");
+    }
+    return tls;
   }
 
   private String uriHost() {
@@ -353,6 +408,58 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
   public abstract static class Builder<B extends Builder<B, F>, F extends FakeServer<F>>
       extends AbstractFake.Builder<B, F> {
     private long maxBodyBytes = 64L * 1024 * 1024;
+    private TlsCertificates tls;
+    private boolean http2 = true;
+    private boolean h2c;
+    private String altSvc;
+
+    /**
+     * Serves HTTPS with the JVM's {@linkplain TlsCertificates#shared() shared test CA}: {@code
+     * baseUri()} becomes {@code https://127.0.0.1:PORT}, {@code tls()} gives the client side.
+     * HTTP/2 is offered through ALPN next to HTTP/1.1 unless {@link #http2(boolean) http2(false)}.
+     *
+     * <pre>{@code
+     * var api = HttpFake.builder().https().start();
+     * var client = HttpClient.newBuilder().sslContext(api.tls().sslContext()).build();
+     * }</pre>
+     */
+    public B https() {
+      return tls(TlsCertificates.shared());
+    }
+
+    /** Serves HTTPS with these certificates (see {@link #https()}). */
+    public B tls(TlsCertificates certificates) {
+      this.tls = Objects.requireNonNull(certificates, "certificates");
+      return self();
+    }
+
+    /**
+     * Whether a TLS fake offers HTTP/2 through ALPN (default true; clients that do not ask for
+     * it get HTTP/1.1). Plain fakes speak HTTP/2 only with {@link #h2c()}.
+     */
+    public B http2(boolean enabled) {
+      this.http2 = enabled;
+      return self();
+    }
+
+    /**
+     * Cleartext HTTP/2 on a plain fake, both with prior knowledge and through {@code Upgrade:
+     * h2c}; HTTP/1.1 keeps working on the same port.
+     */
+    public B h2c() {
+      this.h2c = true;
+      return self();
+    }
+
+    /**
+     * Adds {@code Alt-Svc: value} to every response (e.g. {@code h3=":443"; ma=86400}), for
+     * clients that check the HTTP/3 advertisement. The fake itself never speaks HTTP/3 (QUIC is
+     * beyond Undertow): clients that follow the advertisement fall back to HTTP/2 or 1.1.
+     */
+    public B altSvc(String value) {
+      this.altSvc = Objects.requireNonNull(value, "value");
+      return self();
+    }
 
     /**
      * Largest request body accepted, counted after a gzip or deflate body is decoded; larger
@@ -372,6 +479,21 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "maxBodyBytes" -> maxBodyBytes(longValue(key, value));
+        case "tls" -> {
+          if (booleanValue(key, value)) {
+            https();
+          } else {
+            this.tls = null;
+          }
+        }
+        case "http2" -> http2(booleanValue(key, value));
+        case "h2c" -> this.h2c = booleanValue(key, value);
+        case "altSvc" -> {
+          if (!value.isTextual()) {
+            throw new IllegalArgumentException("'altSvc' must be a string, not " + value);
+          }
+          altSvc(value.textValue());
+        }
         case "stubs" -> {
           if (!value.isArray()) {
             throw new IllegalArgumentException("'stubs' must be a list");
