@@ -265,7 +265,7 @@ final class SseStreamImpl implements SseStream {
               IoUtils.safeClose(ex.getConnection());
             } else if (ending) {
               if (endedByFault) {
-                entry.outcome("stream ended by fault after " + written
+                fake.recorder().outcome(entry, "stream ended by fault after " + written
                     + (written == 1 ? " event" : " events"));
               }
               finished("stream closed");
