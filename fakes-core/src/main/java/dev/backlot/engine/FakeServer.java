@@ -86,6 +86,9 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
   private volatile EngineRuntime runtime;
   private volatile AcceptingChannel<? extends StreamConnection> listener;
   private volatile Handler chain;
+  // True when decorate() added no filter: only then may stubs and non-blocking routes be
+  // answered on the IO thread (a fake's filter might block).
+  private volatile boolean plainChain;
 
   protected FakeServer(String name, Builder<?, F> builder) {
     super(name, builder);
@@ -151,9 +154,46 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
 
   private synchronized Handler buildChain() {
     if (chain == null) {
-      chain = decorate(new StubsHandler(stubs, new RoutesHandler(routes, new NoRouteHandler(this))));
+      Handler inner = new StubsHandler(stubs, new RoutesHandler(routes, new NoRouteHandler(this)));
+      Handler h = decorate(inner);
+      plainChain = h == inner;
+      chain = h;
     }
     return chain;
+  }
+
+  /**
+   * The answer when it is known never to block, for the request path to write right on the IO
+   * thread; null when the request must go to a worker: a fake filter is installed, the matching
+   * stub runs the test's own code ({@code respondWith}, {@code when}), or the matching route is
+   * not {@linkplain Routes#nonBlocking() declared non-blocking}, or nothing matches (no-route
+   * answers may be overridden). Stubs are tried first, newest first, as {@link #answer} does.
+   */
+  final Response answerInline(Request req) throws Exception {
+    if (!plainChain) {
+      return null;
+    }
+    String method = req.method();
+    String raw = req.rawPath();
+    for (Stub s : stubs) {
+      if (s.matchesMethod(method)) {
+        Map<String, String> params = s.template().match(raw);
+        if (params != null) {
+          if (!s.nonBlocking()) {
+            return null;
+          }
+          Request r = req.withPathParams(params);
+          if (s.accepts(r)) {
+            return s.answer(r);
+          }
+        }
+      }
+    }
+    Routes.Match m = routes.find(method, raw, false);
+    if (m == null || !m.route().isNonBlocking()) {
+      return null;
+    }
+    return m.route().handler().handle(req.withPathParams(m.params()));
   }
 
   // ---------------------------------------------------------------- transport

@@ -30,7 +30,9 @@ import org.xnio.IoUtils;
  * blocking an IO thread, <b>journal</b> the request, let the <b>fault plan</b> decide (delay,
  * break the connection, answer instead), then on a worker thread the fake's handler chain
  * (its own filters, <b>stubs</b>, <b>routes</b>, the <b>no-route</b> answer), and the {@link
- * ResponseWriter} writes the answer and journals the outcome. WebSocket upgrades take the same
+ * ResponseWriter} writes the answer and journals the outcome. An answer that never blocks (a
+ * stub with fixed responses, a route declared {@link Routes#nonBlocking()}) is computed right on
+ * the IO thread instead, without the hand-off. WebSocket upgrades take the same
  * journal and fault steps before the handshake.
  */
 final class RequestPath {
@@ -153,7 +155,9 @@ final class RequestPath {
     Request req = toRequest(e, body, connection);
     if (!faults.hasHttpRules()) {
       Entry entry = journal(req);
-      e.dispatch(e.getConnection().getWorker(), () -> process(e, req, entry, null));
+      if (!inline(e, req, entry)) {
+        e.dispatch(e.getConnection().getWorker(), () -> process(e, req, entry, null));
+      }
       return;
     }
     Entry entry;
@@ -165,7 +169,9 @@ final class RequestPath {
       fault = faults.decide(req, entry);
     }
     if (fault == null) {
-      e.dispatch(e.getConnection().getWorker(), () -> process(e, req, entry, null));
+      if (!inline(e, req, entry)) {
+        e.dispatch(e.getConnection().getWorker(), () -> process(e, req, entry, null));
+      }
       return;
     }
     rec.fault(entry, fault.description());
@@ -256,6 +262,28 @@ final class RequestPath {
     } catch (RuntimeException rejected) {
       IoUtils.safeClose(ex.getConnection());
     }
+  }
+
+  /**
+   * Answers on this IO thread when the answer never blocks (a stub with fixed responses, a route
+   * declared non-blocking): the hand-off to a worker is most of a small answer's cost. False
+   * when the request must go to a worker instead.
+   */
+  private boolean inline(HttpServerExchange ex, Request req, Entry entry) {
+    Response response;
+    try {
+      response = fake.answerInline(req);
+      if (response == null) {
+        return false;
+      }
+    } catch (HttpError e) {
+      response = fake.errorShape().render(e);
+    } catch (Exception | StackOverflowError e) {
+      response =
+          fake.errorShape().render(500, "The " + fake.name() + " fake failed: " + e, Map.of());
+    }
+    writer.send(ex, response, entry, req, null);
+    return true;
   }
 
   /** Runs on a worker thread: the fake's handler chain, errors in the fake's shape. */

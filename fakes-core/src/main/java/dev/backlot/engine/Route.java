@@ -10,6 +10,7 @@ public final class Route {
   private final PathTemplate template;
   private final Handler handler;
   private final WebSocketHandler webSocket;
+  private volatile boolean nonBlocking;
 
   Route(String method, String path, Handler handler, WebSocketHandler webSocket) {
     this.method = method;
@@ -25,6 +26,15 @@ public final class Route {
 
   public PathTemplate template() {
     return template;
+  }
+
+  /** Whether the route's handler never blocks, so it may run on an IO thread. */
+  public boolean isNonBlocking() {
+    return nonBlocking;
+  }
+
+  void markNonBlocking() {
+    this.nonBlocking = true;
   }
 
   Handler handler() {

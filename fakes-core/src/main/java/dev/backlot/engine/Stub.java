@@ -32,6 +32,9 @@ public final class Stub {
   private volatile String conditionText = "";
   private volatile boolean expectJson;
   private volatile List<Handler> answers = List.of(r -> Response.status(200));
+  // True while the stub answers only with fixed responses and its conditions are the built-in
+  // header/query ones: then it never blocks, and the request path answers it on the IO thread.
+  private volatile boolean nonBlocking = true;
   private final AtomicInteger calls = new AtomicInteger();
 
   Stub(String method, String path, Runnable onRemove) {
@@ -45,6 +48,7 @@ public final class Stub {
     Predicate<Request> before = this.condition;
     this.condition = before.and(condition);
     this.conditionText += " when(...)";
+    this.nonBlocking = false; // the test's own predicate might wait
     return this;
   }
 
@@ -84,6 +88,7 @@ public final class Stub {
 
   /** Answers by calling {@code handler} for each request. */
   public Stub respondWith(Handler handler) {
+    this.nonBlocking = false; // the test's own handler might wait: it runs on a worker
     this.answers = List.of(handler);
     return this;
   }
@@ -100,6 +105,11 @@ public final class Stub {
 
   boolean matchesMethod(String m) {
     return method.equals("*") || method.equals(m) || (m.equals("HEAD") && method.equals("GET"));
+  }
+
+  /** Whether answering never blocks (fixed responses, built-in conditions only). */
+  boolean nonBlocking() {
+    return nonBlocking;
   }
 
   PathTemplate template() {
