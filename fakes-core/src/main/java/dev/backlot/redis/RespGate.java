@@ -16,6 +16,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,6 +58,7 @@ final class RespGate {
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile ServerSocket server;
+  private Future<?> acceptor;
   private int port;
 
   RespGate(int backendPort) {
@@ -74,7 +79,7 @@ final class RespGate {
           + (p == 0 ? "(random)" : p) + " (port in use?)", e);
     }
     ServerSocket s = server;
-    threads.execute(() -> acceptLoop(s));
+    acceptor = threads.submit(() -> acceptLoop(s));
     return port;
   }
 
@@ -88,11 +93,34 @@ final class RespGate {
     server = null;
     if (s != null) {
       closeQuietly(s);
+      awaitAcceptorExit();
     }
     for (Socket c : open) {
       closeQuietly(c);
     }
     open.clear();
+  }
+
+  /**
+   * Waits for the accept thread to leave {@code accept()}. Closing a listening socket that a thread
+   * is blocked on only signals that thread: the kernel keeps the socket listening (and completes
+   * handshakes into its backlog) until the thread wakes and its poll lets go of the socket. On a
+   * busy machine that took long enough for a client to connect after stop() had returned, so
+   * "stopped refuses connections" held only once the acceptor is gone.
+   */
+  private void awaitAcceptorExit() {
+    Future<?> f = acceptor;
+    acceptor = null;
+    if (f == null) {
+      return;
+    }
+    try {
+      f.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // the loop ends on the closed socket; a slow exit only delays the refusal, never hangs stop
+    }
   }
 
   void close() {
