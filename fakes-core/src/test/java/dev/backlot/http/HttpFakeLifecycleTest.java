@@ -94,6 +94,26 @@ class HttpFakeLifecycleTest {
   }
 
   @Test
+  void theMomentStopReturnsThePortRefuses() {
+    try (HttpFake fake = new HttpFake().start()) {
+      for (int round = 0; round < 200; round++) {
+        fake.stop();
+        boolean refused;
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), fake.port()), 2000);
+          refused = false;
+        } catch (ConnectException e) {
+          refused = true;
+        } catch (IOException e) {
+          refused = false;
+        }
+        assertThat(refused).as("round %d", round).isTrue();
+        fake.start();
+      }
+    }
+  }
+
+  @Test
   void stopRefusesConnectionsAndRestartServesOnTheSamePortWithStateKept() throws Exception {
     try (HttpFake fake = new HttpFake().start()) {
       fake.stub("GET", "/state").respond(Response.text(200, "kept"));
