@@ -90,7 +90,9 @@ public @interface BacklotTest {
 
   /**
    * Writes each test's traffic as JSON under {@code target/backlot-reports/} (or the directory in
-   * the configuration parameter {@code backlot.reports.dir}).
+   * the configuration parameter {@code backlot.reports.dir}), with an HTML timeline beside it. The
+   * configuration parameter {@code backlot.reports=true} (e.g. in {@code
+   * src/test/resources/junit-platform.properties}) turns it on for every test class of a build.
    */
   boolean reports() default false;
 

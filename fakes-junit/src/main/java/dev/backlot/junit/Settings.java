@@ -11,6 +11,9 @@ record Settings(FakeLifecycle lifecycle, boolean strict, boolean reports, int li
 
   static final String PARALLEL = "junit.jupiter.execution.parallel.enabled";
 
+  /** Configuration parameter that turns {@link BacklotTest#reports()} on for every test class. */
+  static final String REPORTS = "backlot.reports";
+
   static Settings settings(ExtensionContext ctx) {
     BacklotTest nearest = null;
     FakeLifecycle lifecycle = null;
@@ -26,9 +29,10 @@ record Settings(FakeLifecycle lifecycle, boolean strict, boolean reports, int li
       }
     }
     FakeLifecycle lc = lifecycle == null ? FakeLifecycle.PER_CLASS : lifecycle;
+    boolean everywhere = ctx.getConfigurationParameter(REPORTS).map(Boolean::parseBoolean).orElse(false);
     return nearest == null
-        ? new Settings(lc, false, false, 25)
-        : new Settings(lc, nearest.strict(), nearest.reports(), nearest.journalLines());
+        ? new Settings(lc, false, everywhere, 25)
+        : new Settings(lc, nearest.strict(), everywhere || nearest.reports(), nearest.journalLines());
   }
 
   /** Whether a fake configured by {@code config} is made per test in {@code ctx}. */
