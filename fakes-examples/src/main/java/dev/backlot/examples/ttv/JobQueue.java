@@ -107,6 +107,7 @@ public final class JobQueue {
         t.hset(jobKey(id), Map.of("status", "started", "started_at", now, "last_heartbeat", now,
             "worker_name", worker));
         t.zadd("rq:wip:" + queue, clock.instant().getEpochSecond() + 900, id);
+        t.rpush(logKey(id), now + " started on " + worker);
       }
       t.lrem(working, 1, id);
       List<Object> done = t.exec();
@@ -114,29 +115,18 @@ public final class JobQueue {
         j.lrem(working, 1, id);
         return Optional.empty();
       }
-      if (queued) {
-        log(id, "started on " + worker);
-      }
       return queued ? Optional.of(id) : Optional.empty();
     }
   }
 
   /** Marks a started job finished with its artifact; false if it was cancelled meanwhile. */
   public boolean finish(String id, String gcsUri) {
-    boolean ok = move(id, "started", "finished", Map.of("result", gcsUri), "rq:finished:");
-    if (ok) {
-      log(id, "finished: " + gcsUri);
-    }
-    return ok;
+    return move(id, "started", "finished", Map.of("result", gcsUri), "rq:finished:", "finished: " + gcsUri);
   }
 
   /** Marks a started job failed; false if it was cancelled meanwhile. */
   public boolean fail(String id, String error) {
-    boolean ok = move(id, "started", "failed", Map.of("exc_info", error), "rq:failed:");
-    if (ok) {
-      log(id, "failed: " + error);
-    }
-    return ok;
+    return move(id, "started", "failed", Map.of("exc_info", error), "rq:failed:", "failed: " + error);
   }
 
   /**
@@ -157,8 +147,8 @@ public final class JobQueue {
         t.lrem(queueKey(), 0, id);
         t.zrem("rq:wip:" + queue, id);
         t.zadd("rq:canceled:" + queue, clock.instant().getEpochSecond(), id);
+        t.rpush(logKey(id), now() + " canceled while " + from);
         if (t.exec() != null) {
-          log(id, "canceled while " + from);
           return true;
         }
       } // the job changed under us (a worker's heartbeat): look again
@@ -166,7 +156,9 @@ public final class JobQueue {
     throw new IllegalStateException("job " + id + " kept changing; cancel not applied");
   }
 
-  private boolean move(String id, String from, String to, Map<String, String> extra, String registry) {
+  /** Moves a job between states; its log line is written in the same transaction, so a reader who sees the state sees the line. */
+  private boolean move(String id, String from, String to, Map<String, String> extra, String registry,
+      String logLine) {
     for (int attempt = 0; attempt < MAX_RACES; attempt++) {
       try (Jedis j = pool.getResource()) {
         j.watch(jobKey(id));
@@ -181,6 +173,7 @@ public final class JobQueue {
         t.hset(jobKey(id), fields);
         t.zrem("rq:wip:" + queue, id);
         t.zadd(registry + queue, clock.instant().getEpochSecond(), id);
+        t.rpush(logKey(id), now() + " " + logLine);
         if (t.exec() != null) {
           return true;
         }
@@ -225,14 +218,18 @@ public final class JobQueue {
   /** Appends a timestamped line to the job's log. */
   public void log(String id, String line) {
     try (Jedis j = pool.getResource()) {
-      j.rpush("ttv:logs:" + id, now() + " " + line);
+      j.rpush(logKey(id), now() + " " + line);
     }
+  }
+
+  private static String logKey(String id) {
+    return "ttv:logs:" + id;
   }
 
   /** The job's log lines, oldest first. */
   public List<String> logs(String id) {
     try (Jedis j = pool.getResource()) {
-      return j.lrange("ttv:logs:" + id, 0, -1);
+      return j.lrange(logKey(id), 0, -1);
     }
   }
 

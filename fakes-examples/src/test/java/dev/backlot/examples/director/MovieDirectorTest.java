@@ -18,11 +18,13 @@ import dev.backlot.openai.OpenAiFake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -175,11 +177,14 @@ class MovieDirectorTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> comfy.link().stats().connectionsOpen() <= keepAliveAfterFirst);
   }
 
-  /** WebSockets closed since this test's first one opened (an earlier test's close may arrive late). */
+  /**
+   * Closes of the WebSockets this test opened. An earlier test's socket may close late, after the
+   * reset, so closes are matched to this test's opens by their {@code clientId} query.
+   */
   private int socketsClosed() {
-    long firstOpen = comfy.journal().find(e -> e.kind() == Entry.Kind.WS_OPEN).stream()
-        .mapToLong(Entry::id).min().orElse(Long.MAX_VALUE);
-    return comfy.journal().count(e -> e.kind() == Entry.Kind.WS_CLOSE && e.id() > firstOpen);
+    Set<String> ours = comfy.journal().find(e -> e.kind() == Entry.Kind.WS_OPEN).stream()
+        .map(Entry::query).collect(Collectors.toSet());
+    return comfy.journal().count(e -> e.kind() == Entry.Kind.WS_CLOSE && ours.contains(e.query()));
   }
 
   private static long threadsOf(String prefix) {
