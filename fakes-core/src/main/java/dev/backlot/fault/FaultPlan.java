@@ -100,6 +100,10 @@ public final class FaultPlan {
    * {@code faults.on(RequestPattern.post("/prompt").bodyContains("KSampler")).status(500)}.
    */
   public HttpRule on(RequestPattern pattern) {
+    if (pattern.matchesCommands()) {
+      throw new IllegalArgumentException(
+          "on(" + pattern + ") is for HTTP requests; for commands write onCommand(\"NAME\")");
+    }
     return new HttpRule(this, pattern);
   }
 

@@ -187,23 +187,25 @@ public final class Journal {
     StringBuilder sb =
         new StringBuilder("Expected ")
             .append(expected)
-            .append(" request(s) matching ")
+            .append(pattern.matchesCommands() ? " command(s) matching " : " request(s) matching ")
             .append(pattern)
             .append(" but found ")
             .append(actual)
             .append('.');
-    List<Entry> requests = requests();
+    boolean commands = pattern.matchesCommands();
+    List<Entry> requests = commands ? find(e -> e.kind() == Entry.Kind.COMMAND) : requests();
     if (requests.isEmpty()) {
-      return sb.append(" No request was received at all.").toString();
+      return sb.append(commands ? " No command was received at all." : " No request was received at all.")
+          .toString();
     }
     if (actual > 0) {
-      sb.append("\nMatching requests:\n");
+      sb.append(commands ? "\nMatching commands:\n" : "\nMatching requests:\n");
       for (Entry e : find(pattern)) {
         sb.append("  ").append(e).append('\n');
       }
       return sb.toString();
     }
-    sb.append("\nClosest requests received:\n");
+    sb.append(commands ? "\nClosest commands received:\n" : "\nClosest requests received:\n");
     requests.stream()
         .map(e -> Map.entry(e, pattern.mismatches(e)))
         .sorted((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size()))
