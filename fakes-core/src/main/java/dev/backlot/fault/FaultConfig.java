@@ -45,12 +45,22 @@ public final class FaultConfig {
     String method = rule.path("method").asText("*");
     String path = rule.path("path").asText("/{any*}");
     String action = rule.path("action").asText(rule.has("delayMillis") ? "delay" : "");
-    return switch (on) {
-      case "http" -> http(plan.on(method, path), rule, action);
-      case "sse" -> sse(plan.onSse(method, path), rule, action);
-      case "websocket" -> webSocket(plan.onWebSocket(path), rule, action);
+    Rule<?> declared = switch (on) {
+      case "http" -> plan.on(method, path);
+      case "sse" -> plan.onSse(method, path);
+      case "websocket" -> plan.onWebSocket(path);
       default -> throw new IllegalArgumentException("'on' must be http, sse or websocket, not '" + on + "'");
     };
+    try {
+      return switch (on) {
+        case "http" -> http((HttpRule) declared, rule, action);
+        case "sse" -> sse((SseRule) declared, rule, action);
+        default -> webSocket((WebSocketRule) declared, rule, action);
+      };
+    } catch (RuntimeException e) {
+      plan.abandon(declared); // a rule the config could not finish is no unfinished rule
+      throw e;
+    }
   }
 
   private static HttpRule http(HttpRule r, JsonNode c, String action) {

@@ -206,6 +206,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
 
   /** {@code redis://127.0.0.1:PORT} of the fake itself, bypassing any {@link #link()}. */
   public URI directUri() {
+    port(); // a closed fake fails here with a clear message (directPort() serves the fake's own threads too)
     return URI.create("redis://127.0.0.1:" + directPort());
   }
 

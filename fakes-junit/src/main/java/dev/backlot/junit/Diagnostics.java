@@ -109,6 +109,25 @@ final class Diagnostics {
     return plan == null ? Optional.empty() : Optional.of(Long.toString(plan.seed()));
   }
 
+  /**
+   * Fault rules a test declared but gave no action (they did nothing), one message per fake; the
+   * rules are forgotten, so the next test starts clean.
+   */
+  static List<String> unfinishedRules(List<FakeRegistry.Managed> fakes) {
+    List<String> out = new ArrayList<>();
+    for (FakeRegistry.Managed m : fakes) {
+      FaultPlan plan = m.fake().faults();
+      try {
+        if (plan != null) {
+          plan.checkUnfinished();
+        }
+      } catch (IllegalStateException e) {
+        out.add(m.label() + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
   /** What {@link FaultPlan#assertAllFired()} says about {@code f}'s plan, or null if every rule fired. */
   private static String unfiredFaults(Fake f) {
     FaultPlan plan = f.faults();
