@@ -689,8 +689,8 @@ public class RedisFake extends AbstractFake<RedisFake> {
     Builder() {}
 
     @Override
-    protected String knownKeys() {
-      return " (redis takes port, seed, behindLink, journal, faults)";
+    protected String fakeName() {
+      return "redis";
     }
 
     @Override
