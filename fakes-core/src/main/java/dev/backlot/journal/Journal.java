@@ -164,23 +164,43 @@ public final class Journal {
     verify(0, pattern);
   }
 
-  /** The last {@code n} entries, one per line, for failure messages. */
+  /**
+   * The newest {@code n} lines of the {@linkplain #digest(int) digest}, indented, one per line,
+   * for failure messages.
+   */
   public String describe(int n) {
-    List<Entry> all = entries();
-    StringBuilder sb = new StringBuilder();
-    long held = all.size();
-    long dropped = total() - held;
-    if (all.isEmpty()) {
+    List<String> lines = digest(n);
+    if (lines.isEmpty()) {
       return "  (journal empty)\n";
     }
-    int from = Math.max(0, all.size() - n);
-    if (from > 0 || dropped > 0) {
-      sb.append("  ... ").append(from + dropped).append(" earlier entries not shown\n");
-    }
-    for (int i = from; i < all.size(); i++) {
-      sb.append("  ").append(all.get(i)).append('\n');
+    StringBuilder sb = new StringBuilder();
+    for (String line : lines) {
+      sb.append("  ").append(line).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The journal as a failure report shows it, at most {@code n} lines (plus one saying how many
+   * earlier entries are left out), newest last. Requests stay visible: a run of WebSocket
+   * messages or SSE events of one stream is one line counting them by type, so progress chatter
+   * cannot push {@code POST /prompt} out of the window. An HTTP error or unhandled request shows
+   * its response body; bodies and queries are {@linkplain Entry#toString() previewed}.
+   *
+   * <pre>{@code
+   * #1 POST /prompt -> 200 (4 ms) {"prompt":{"3":{"class_type":"KSampler",...
+   * #2..#26 ws -> /ws: 25 WebSocket messages: executing x2, progress x23
+   * #27 GET /history/4f1c... -> 200 (1 ms)
+   * }</pre>
+   */
+  public List<String> digest(int n) {
+    List<Entry> all;
+    long dropped;
+    synchronized (entries) {
+      all = List.copyOf(entries);
+      dropped = total - all.size();
+    }
+    return Digest.lines(all, dropped, n);
   }
 
   private String mismatchMessage(String expected, int actual, RequestPattern pattern) {

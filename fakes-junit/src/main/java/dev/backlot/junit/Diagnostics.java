@@ -28,7 +28,7 @@ final class Diagnostics {
             .append(test)
             .append(" (newest ")
             .append(lines)
-            .append(" entries of each)");
+            .append(" lines of each)");
     if (fakes.isEmpty()) {
       return sb.append("\n  (no fakes)").toString();
     }
@@ -44,18 +44,14 @@ final class Diagnostics {
     sb.append("  ").append(m.label()).append(" [").append(f.name()).append("] ");
     sb.append(f.isRunning() ? f.baseUri().toString() : "(not running)");
     seed(f).ifPresent(s -> sb.append(", fault seed ").append(s));
-    List<Entry> all = f.journal().entries();
-    long dropped = f.journal().total() - all.size();
-    if (all.isEmpty()) {
+    // the journal's digest: message chatter counted by type, so requests stay in the window
+    List<String> digest = f.journal().digest(lines);
+    if (digest.isEmpty()) {
       sb.append(": no traffic");
       return;
     }
-    int from = Math.max(0, all.size() - lines);
-    if (from + dropped > 0) {
-      sb.append("\n    ... ").append(from + dropped).append(" earlier entries not shown");
-    }
-    for (int i = from; i < all.size(); i++) {
-      sb.append("\n    ").append(line(all.get(i)));
+    for (String line : digest) {
+      sb.append("\n    ").append(line);
     }
   }
 
@@ -184,7 +180,7 @@ final class Diagnostics {
           eo.put("latencyMs", l.toNanos() / 1e6);
         }
         if (e.bodySize() > 0) {
-          eo.put("body", e.bodyText());
+          eo.put("body", e.bodyIsText() ? e.bodyText() : e.bodyPreview()); // no raw bytes in JSON
           eo.put("bodySize", e.bodySize());
         }
         if (e.responseBody() != null && !e.responseBody().isEmpty()) {
