@@ -297,7 +297,8 @@ public final class CablecastFake extends FakeServer<CablecastFake> {
      */
     @Override
     protected List<String> settingKeys() {
-      return withKeys(super.settingKeys(), "username", "password", "library", "zone", "processingMillis", "maxUploadBytes");
+      return withKeys(super.settingKeys(), "username", "password", "library", "zone",
+          "processingMillis", "maxUploadBytes");
     }
 
     @Override

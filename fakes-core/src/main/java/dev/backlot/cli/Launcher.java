@@ -211,7 +211,8 @@ public final class Launcher {
       } catch (IllegalArgumentException e) {
         String m = e.getMessage();
         // "unknown setting 'x' for NAME; ..." names the fake already
-        throw new UsageError(m.startsWith("unknown setting '") ? "config: " + m : "config for " + name + ": " + m);
+        throw new UsageError(
+            m.startsWith("unknown setting '") ? "config: " + m : "config for " + name + ": " + m);
       }
     }
     FakeSet set = FakeSet.of(new ArrayList<>(fakes.values())).start();

@@ -581,7 +581,8 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
      */
     @Override
     protected List<String> settingKeys() {
-      return withKeys(super.settingKeys(), "workers", "jobDurationMs", "previews", "cache", "maxUploadBytes", "models", "embeddings", "nodes");
+      return withKeys(super.settingKeys(), "workers", "jobDurationMs", "previews", "cache",
+          "maxUploadBytes", "models", "embeddings", "nodes");
     }
 
     @Override

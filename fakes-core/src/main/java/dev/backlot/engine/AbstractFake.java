@@ -430,8 +430,9 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
      * }</pre>
      *
      * An unknown key or a value of the wrong type is an {@link IllegalArgumentException} naming
-     * it (and, for a key, the nearest known one and the known ones). Fakes add their own keys (initial state) by overriding {@link #configure(String,
-     * JsonNode)}.
+     * it (and, for a key, the nearest known one and the known ones). Fakes add their own keys
+     * (initial state) by overriding {@link #configure(String, JsonNode)} and {@link
+     * #settingKeys()}.
      */
     @Override
     public final B configure(JsonNode config) {
@@ -505,11 +506,13 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
         }
         case "journal" -> {
           if (!value.isObject()) {
-            throw new IllegalArgumentException("'journal' must be an object such as {\"capacity\": 500, \"bodyLimit\": 4096}, not " + value);
+            throw new IllegalArgumentException(
+                "'journal' must be an object such as {\"capacity\": 500, \"bodyLimit\": 4096}, not " + value);
           }
           value.fieldNames().forEachRemaining(k -> {
             if (!k.equals("capacity") && !k.equals("bodyLimit")) {
-              throw new IllegalArgumentException(Hints.unknown("journal setting", k, List.of("capacity", "bodyLimit")));
+              throw new IllegalArgumentException(
+                  Hints.unknown("journal setting", k, List.of("capacity", "bodyLimit")));
             }
           });
           journal(

@@ -34,7 +34,8 @@ public final class FaultConfig {
   private static final List<String> HTTP_ACTIONS = List.of("status", "rateLimit", "close", "reset", "stall",
       "stallAfterHeaders", "truncate", "corrupt", "throttle", "delay");
   private static final List<String> SSE_ACTIONS = List.of("cutAfter", "drop", "duplicate");
-  private static final List<String> WEBSOCKET_ACTIONS = List.of("closeAfter", "abortAfter", "refuse", "drop", "duplicate");
+  private static final List<String> WEBSOCKET_ACTIONS =
+      List.of("closeAfter", "abortAfter", "refuse", "drop", "duplicate");
 
   private FaultConfig() {}
 

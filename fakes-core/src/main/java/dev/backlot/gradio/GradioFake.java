@@ -453,7 +453,8 @@ public final class GradioFake extends FakeServer<GradioFake> {
 
     @Override
     protected List<String> settingKeys() {
-      return withKeys(super.settingKeys(), "preset", "app", "showError", "maxQueueSize", "concurrency", "jobDurationMillis", "maxFileSize");
+      return withKeys(super.settingKeys(), "preset", "app", "showError", "maxQueueSize",
+          "concurrency", "jobDurationMillis", "maxFileSize");
     }
 
     @Override

@@ -62,7 +62,8 @@ public final class ScriptConfig {
     for (Iterator<String> it = rule.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!KEYS.contains(k)) {
-        throw new IllegalArgumentException("unknown job script key '" + k + "' (known: " + String.join(", ", KEYS) + ")");
+        throw new IllegalArgumentException(
+            "unknown job script key '" + k + "' (known: " + String.join(", ", KEYS) + ")");
       }
     }
     ScriptRule r;

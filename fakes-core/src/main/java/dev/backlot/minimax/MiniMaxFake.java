@@ -472,7 +472,8 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
      */
     @Override
     protected List<String> settingKeys() {
-      return withKeys(super.settingKeys(), "apiKeys", "concurrency", "jobDurationMs", "balance", "rateLimit", "fps", "downloadTtlSeconds", "jobScript");
+      return withKeys(super.settingKeys(), "apiKeys", "concurrency", "jobDurationMs", "balance",
+          "rateLimit", "fps", "downloadTtlSeconds", "jobScript");
     }
 
     @Override

@@ -493,7 +493,8 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
      */
     @Override
     protected List<String> settingKeys() {
-      return withKeys(super.settingKeys(), "models", "masterKey", "keys", "reply", "replies", "streamChunkSize", "streamDelayMs");
+      return withKeys(super.settingKeys(), "models", "masterKey", "keys", "reply", "replies",
+          "streamChunkSize", "streamDelayMs");
     }
 
     @Override

@@ -365,7 +365,8 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
      */
     @Override
     protected List<String> settingKeys() {
-      return withKeys(super.settingKeys(), "apiKeys", "versions", "concurrency", "jobDurationMs", "fps", "outputTtlSeconds", "jobScript");
+      return withKeys(super.settingKeys(), "apiKeys", "versions", "concurrency", "jobDurationMs",
+          "fps", "outputTtlSeconds", "jobScript");
     }
 
     @Override

@@ -443,7 +443,8 @@ public final class VeoFake extends FakeServer<VeoFake> {
 
     @Override
     protected List<String> settingKeys() {
-      return withKeys(super.settingKeys(), "models", "apiKeys", "accessTokens", "durationMs", "fps", "maxRunning");
+      return withKeys(super.settingKeys(), "models", "apiKeys", "accessTokens", "durationMs",
+          "fps", "maxRunning");
     }
 
     @Override
