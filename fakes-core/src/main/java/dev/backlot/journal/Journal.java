@@ -188,7 +188,7 @@ public final class Journal {
    * its response body; bodies and queries are {@linkplain Entry#toString() previewed}.
    *
    * <pre>{@code
-   * #1 POST /prompt -> 200 (4 ms) {"prompt":{"3":{"class_type":"KSampler",...
+   * #1 POST /prompt -> 200 (4 ms) {"client_id":"c1","prompt":{...}}
    * #2..#26 ws -> /ws: 25 WebSocket messages: executing x2, progress x23
    * #27 GET /history/4f1c... -> 200 (1 ms)
    * }</pre>
