@@ -35,9 +35,10 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p><b>Declaring.</b> A rule is installed by its action ({@code status}, {@code delay}, {@code
- * reset}, {@code drop}...), and must get it before the next rule of the plan is declared: a rule
- * left without one does nothing, so declaring the next rule, {@link #assertAllFired()} and the
- * JUnit extension (after each test) fail with an {@link IllegalStateException} naming it.
+ * reset}, {@code drop}...), and must get it before the same thread declares the next rule of the
+ * plan: a rule left without one does nothing, so declaring the next rule, {@link
+ * #assertAllFired()}, {@link #checkUnfinished()} and the JUnit extension (after each test) fail
+ * with an {@link IllegalStateException} naming it.
  *
  * <p><b>Order.</b> Rules are checked in the order they were added. A rule whose only action is a
  * delay lets the traffic go on to later rules (delays add up); the first other rule that fires
@@ -147,11 +148,21 @@ public final class FaultPlan {
     return begin(new WebSocketRule(this, path));
   }
 
-  /** Registers a newly declared rule, after failing if the previous one never got an action. */
+  /**
+   * Registers a newly declared rule, after failing if a rule this thread declared before never got
+   * an action (another thread's rule may be between its declaration and its action right now).
+   */
   private <R extends Rule<R>> R begin(R rule) {
-    checkUnfinished();
+    List<Rule<?>> left = new ArrayList<>(1);
     synchronized (this) {
+      unfinished.removeIf(r -> r.declaredBy == rule.declaredBy && left.add(r));
       unfinished.add(rule);
+    }
+    if (!left.isEmpty()) {
+      synchronized (this) {
+        unfinished.remove(rule); // the declaration fails: the new rule is not declared either
+      }
+      throw unfinishedError(left);
     }
     return rule;
   }
@@ -189,8 +200,9 @@ public final class FaultPlan {
 
   /**
    * Fails with an {@link IllegalStateException} naming each rule declared with no action (see
-   * {@link #unfinished()}); they are then forgotten, so the plan stays usable. Declaring a rule
-   * and {@link #assertAllFired()} call it; the JUnit extension calls it after each test.
+   * {@link #unfinished()}); they are then forgotten, so the plan stays usable. {@link
+   * #assertAllFired()} calls it, and the JUnit extension after each test; declaring a rule checks
+   * the rules of the declaring thread the same way.
    *
    * <pre>{@code
    * faults.on("POST", "/prompt").next(2);   // forgot .status(503)
@@ -207,6 +219,10 @@ public final class FaultPlan {
       left = List.copyOf(unfinished);
       unfinished.clear();
     }
+    throw unfinishedError(left);
+  }
+
+  private static IllegalStateException unfinishedError(List<Rule<?>> left) {
     StringBuilder sb = new StringBuilder();
     for (Rule<?> r : left) {
       if (sb.length() > 0) {
@@ -216,7 +232,7 @@ public final class FaultPlan {
           .append(" was declared with no action, so it does nothing: end it with one, e.g. ")
           .append(r.actionExamples()).append(", before declaring the next rule");
     }
-    throw new IllegalStateException(sb.toString());
+    return new IllegalStateException(sb.toString());
   }
 
   /** Forgets a rule whose declaration failed (a bad argument): it is no unfinished rule. */

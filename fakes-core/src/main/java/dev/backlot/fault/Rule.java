@@ -24,6 +24,8 @@ import java.util.Random;
 public abstract class Rule<R extends Rule<R>> {
 
   final FaultPlan plan;
+  /** The id of the thread that declared the rule: a plan checks a thread's own rules first. */
+  final long declaredBy = Thread.currentThread().getId();
   private int number;
   private boolean installed;
 

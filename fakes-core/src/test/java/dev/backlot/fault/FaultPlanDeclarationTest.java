@@ -58,6 +58,18 @@ class FaultPlanDeclarationTest {
   }
 
   @Test
+  void anotherThreadsRuleBetweenDeclarationAndActionDoesNotFailThisThread() throws Exception {
+    FaultPlan p = plan();
+    HttpRule theirs = p.on("POST", "/a"); // declared here, finished below, after ours
+    Thread other = new Thread(() -> p.on("GET", "/b").status(503));
+    other.start();
+    other.join();
+    theirs.status(500);
+    assertThat(p.rules()).extracting(Rule::toString)
+        .containsExactly("#1 GET /b -> status 503", "#2 POST /a -> status 500");
+  }
+
+  @Test
   void everyKindOfRuleNamesItsOwnActions() {
     FaultPlan p = plan();
     p.onSse("POST", "/v1/chat/completions").event("delta");
