@@ -296,6 +296,17 @@ public final class CablecastFake extends FakeServer<CablecastFake> {
      * {@code "processingMillis"}, {@code "maxUploadBytes"}.
      */
     @Override
+    protected List<String> settingKeys() {
+      return withKeys(super.settingKeys(), "username", "password", "library", "zone",
+          "processingMillis", "maxUploadBytes");
+    }
+
+    @Override
+    protected String fakeName() {
+      return "cablecast";
+    }
+
+    @Override
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "username" -> credentials(text(key, value), password);

@@ -173,7 +173,7 @@ final class AdminServer extends FakeServer<AdminServer> {
     if (e.latency() != null) {
       o.put("latencyMillis", e.latency().toMillis());
     }
-    o.put("body", e.bodyText());
+    o.put("body", e.bodyIsText() ? e.bodyText() : e.bodyPreview()); // binary bodies as type, size, md5
     o.put("bodySize", e.bodySize());
     if (e.responseBody() != null) {
       o.put("responseBody", e.responseBody());

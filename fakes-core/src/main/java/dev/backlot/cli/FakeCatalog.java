@@ -14,6 +14,7 @@ import dev.backlot.minimax.MiniMaxFake;
 import dev.backlot.openai.OpenAiFake;
 import dev.backlot.runway.RunwayFake;
 import dev.backlot.veo.VeoFake;
+import dev.backlot.wire.Hints;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -51,8 +52,7 @@ final class FakeCatalog {
   static Entry entry(String name) {
     Entry e = ENTRIES.get(name);
     if (e == null) {
-      throw new UsageError("unknown fake '" + name + "'" + Hints.didYouMean(name, names())
-          + " (available: " + String.join(",", names()) + ")");
+      throw new UsageError(Hints.unknown("fake", name, names()));
     }
     return e;
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.backlot.FakeSet;
 import dev.backlot.time.Clock;
 import dev.backlot.Fake;
+import dev.backlot.wire.Hints;
 import dev.backlot.wire.Json;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -188,8 +189,7 @@ public final class Launcher {
     }
     for (String key : iterable(config.fieldNames())) {
       if (!List.of("clock", "seed", "fakes").contains(key)) {
-        throw new UsageError("config: unknown key '" + key + "'"
-            + Hints.didYouMean(key, List.of("clock", "seed", "fakes")) + " (known: clock, seed, fakes)");
+        throw new UsageError("config: " + Hints.unknown("key", key, List.of("clock", "seed", "fakes")));
       }
     }
     for (String name : iterable(fakesConfig.fieldNames())) {
@@ -209,7 +209,10 @@ public final class Launcher {
       try {
         fakes.put(name, FakeCatalog.entry(name).build(clock, settings, o.ports.get(name), seed));
       } catch (IllegalArgumentException e) {
-        throw new UsageError("config for " + name + ": " + e.getMessage());
+        String m = e.getMessage();
+        // "unknown setting 'x' for NAME; ..." names the fake already
+        throw new UsageError(
+            m.startsWith("unknown setting '") ? "config: " + m : "config for " + name + ": " + m);
       }
     }
     FakeSet set = FakeSet.of(new ArrayList<>(fakes.values())).start();
@@ -367,8 +370,7 @@ public final class Launcher {
               throw new UsageError("--admin-token needs a non-empty token");
             }
           }
-          default -> throw new UsageError("unknown option '" + args[i] + "'" + Hints.didYouMean(a, OPTIONS)
-              + "; see --help");
+          default -> throw new UsageError(Hints.unknown("option", a, OPTIONS));
         }
       }
       return o;

@@ -580,6 +580,17 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
      * }</pre>
      */
     @Override
+    protected List<String> settingKeys() {
+      return withKeys(super.settingKeys(), "workers", "jobDurationMs", "previews", "cache",
+          "maxUploadBytes", "models", "embeddings", "nodes");
+    }
+
+    @Override
+    protected String fakeName() {
+      return "comfyui";
+    }
+
+    @Override
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "workers" -> workers(intValue(key, value));

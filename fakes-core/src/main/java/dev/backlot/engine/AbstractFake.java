@@ -11,7 +11,10 @@ import dev.backlot.journal.Recorder;
 import dev.backlot.net.NetworkLink;
 import dev.backlot.time.Clock;
 import dev.backlot.wire.ErrorShape;
+import dev.backlot.wire.Hints;
 import dev.backlot.wire.Json;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -423,12 +426,13 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
      *
      * <pre>{@code
      * {"port": 8188, "seed": 7, "behindLink": true, "journal": {"capacity": 500, "bodyLimit": 4096},
-     *  "faults": [{"on": "GET /x", "status": 503}]}
+     *  "faults": [{"method": "GET", "path": "/x", "action": "status", "status": 503}]}
      * }</pre>
      *
      * An unknown key or a value of the wrong type is an {@link IllegalArgumentException} naming
-     * it. Fakes add their own keys (initial state) by overriding {@link #configure(String,
-     * JsonNode)}.
+     * it (and, for a key, the nearest known one and the known ones). Fakes add their own keys
+     * (initial state) by overriding {@link #configure(String, JsonNode)} and {@link
+     * #settingKeys()}.
      */
     @Override
     public final B configure(JsonNode config) {
@@ -440,15 +444,39 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
       }
       config.fields().forEachRemaining(e -> {
         if (!configure(e.getKey(), e.getValue())) {
-          throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'" + knownKeys());
+          throw new IllegalArgumentException(Hints.unknown("setting", e.getKey(), fakeName(), settingKeys()));
         }
       });
       return self();
     }
 
-    /** Appended to an unknown-setting error, e.g. " (redis takes port, seed, ...)"; default empty. */
-    protected String knownKeys() {
-      return "";
+    /**
+     * The fake's name ("openai") in the error for an unknown setting: {@code unknown setting
+     * 'replly' for openai; did you mean 'reply'? (known: ...)}. Null (the default) leaves it out.
+     */
+    protected String fakeName() {
+      return null;
+    }
+
+    /**
+     * The keys {@link #configure(String, JsonNode)} takes, in the order an unknown-setting error
+     * lists them. A builder that adds keys returns them after its parent's:
+     *
+     * <pre>{@code
+     * protected List<String> settingKeys() {
+     *   return withKeys(super.settingKeys(), "buckets", "objects");
+     * }
+     * }</pre>
+     */
+    protected List<String> settingKeys() {
+      return List.of("port", "seed", "behindLink", "journal", "faults");
+    }
+
+    /** {@code keys} followed by {@code more}, for {@link #settingKeys()} overrides. */
+    protected static List<String> withKeys(List<String> keys, String... more) {
+      List<String> all = new ArrayList<>(keys);
+      all.addAll(List.of(more));
+      return List.copyOf(all);
     }
 
     /**
@@ -476,11 +504,23 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
           }
           this.behindLink = value.booleanValue();
         }
-        case "journal" -> journal(
+        case "journal" -> {
+          if (!value.isObject()) {
+            throw new IllegalArgumentException(
+                "'journal' must be an object such as {\"capacity\": 500, \"bodyLimit\": 4096}, not " + value);
+          }
+          value.fieldNames().forEachRemaining(k -> {
+            if (!k.equals("capacity") && !k.equals("bodyLimit")) {
+              throw new IllegalArgumentException(
+                  Hints.unknown("journal setting", k, List.of("capacity", "bodyLimit")));
+            }
+          });
+          journal(
             intValue("journal.capacity", value.path("capacity").isMissingNode()
                 ? Json.mapper().getNodeFactory().numberNode(Journal.DEFAULT_CAPACITY) : value.get("capacity")),
             intValue("journal.bodyLimit", value.path("bodyLimit").isMissingNode()
                 ? Json.mapper().getNodeFactory().numberNode(Journal.DEFAULT_BODY_LIMIT) : value.get("bodyLimit")));
+        }
         default -> {
           return false;
         }

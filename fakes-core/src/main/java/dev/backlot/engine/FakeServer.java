@@ -516,6 +516,12 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
      * "status": 200, "json": {"ok": true}}]}.
      */
     @Override
+    protected List<String> settingKeys() {
+      return withKeys(super.settingKeys(), "maxBodyBytes", "tls", "http2", "h2c", "altSvc",
+          "stubs");
+    }
+
+    @Override
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "maxBodyBytes" -> maxBodyBytes(longValue(key, value));

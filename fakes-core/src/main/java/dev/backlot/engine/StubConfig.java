@@ -1,11 +1,12 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.Hints;
 import dev.backlot.wire.PathTemplate;
 import dev.backlot.wire.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Stubs described as data (launcher config files, the admin API):
@@ -18,8 +19,8 @@ import java.util.Set;
  */
 public final class StubConfig {
 
-  private static final Set<String> KEYS =
-      Set.of("method", "path", "status", "headers", "json", "body", "base64", "contentType",
+  private static final List<String> KEYS =
+      List.of("method", "path", "status", "headers", "json", "body", "base64", "contentType",
           "responses", "query", "header");
 
   private StubConfig() {}
@@ -31,7 +32,7 @@ public final class StubConfig {
     }
     stub.fieldNames().forEachRemaining(k -> {
       if (!KEYS.contains(k)) {
-        throw new IllegalArgumentException("unknown stub key '" + k + "'");
+        throw new IllegalArgumentException(Hints.unknown("stub key", k, KEYS));
       }
     });
     if (!stub.path("path").isTextual() || !stub.path("path").asText().startsWith("/")) {

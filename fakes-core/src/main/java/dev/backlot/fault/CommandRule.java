@@ -203,4 +203,9 @@ public final class CommandRule extends Rule<CommandRule> {
     }
     return si == s.length();
   }
+
+  @Override
+  String actionExamples() {
+    return ".error(\"ERR boom\"), .close() or .delay(Duration.ofMillis(300))";
+  }
 }

@@ -1,8 +1,9 @@
 package dev.backlot.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.backlot.wire.Hints;
 import java.time.Duration;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Fault rules written as data, for the standalone launcher's config file and admin API, with the
@@ -25,9 +26,16 @@ import java.util.Set;
  */
 public final class FaultConfig {
 
-  private static final Set<String> KEYS =
-      Set.of("on", "method", "path", "header", "query", "when", "delayMillis", "action", "status",
+  private static final List<String> KEYS =
+      List.of("on", "method", "path", "header", "query", "when", "delayMillis", "action", "status",
           "message", "retryAfterMillis", "bytes", "bytesPerSecond", "n", "code", "type", "direction");
+  private static final List<String> ON = List.of("http", "sse", "websocket");
+  private static final List<String> WHEN = List.of("next", "nth", "every", "after", "probability");
+  private static final List<String> HTTP_ACTIONS = List.of("status", "rateLimit", "close", "reset", "stall",
+      "stallAfterHeaders", "truncate", "corrupt", "throttle", "delay");
+  private static final List<String> SSE_ACTIONS = List.of("cutAfter", "drop", "duplicate");
+  private static final List<String> WEBSOCKET_ACTIONS =
+      List.of("closeAfter", "abortAfter", "refuse", "drop", "duplicate");
 
   private FaultConfig() {}
 
@@ -38,19 +46,33 @@ public final class FaultConfig {
     }
     rule.fieldNames().forEachRemaining(k -> {
       if (!KEYS.contains(k)) {
-        throw new IllegalArgumentException("unknown fault key '" + k + "'");
+        if (WHEN.contains(k)) { // a condition written at the top level
+          throw new IllegalArgumentException("unknown fault key '" + k + "'; did you mean \"when\": {\"" + k
+              + "\": ...}? (known: " + String.join(", ", KEYS) + ")");
+        }
+        throw new IllegalArgumentException(Hints.unknown("fault key", k, KEYS));
       }
     });
     String on = rule.path("on").asText("http");
     String method = rule.path("method").asText("*");
     String path = rule.path("path").asText("/{any*}");
     String action = rule.path("action").asText(rule.has("delayMillis") ? "delay" : "");
-    return switch (on) {
-      case "http" -> http(plan.on(method, path), rule, action);
-      case "sse" -> sse(plan.onSse(method, path), rule, action);
-      case "websocket" -> webSocket(plan.onWebSocket(path), rule, action);
-      default -> throw new IllegalArgumentException("'on' must be http, sse or websocket, not '" + on + "'");
+    Rule<?> declared = switch (on) {
+      case "http" -> plan.on(method, path);
+      case "sse" -> plan.onSse(method, path);
+      case "websocket" -> plan.onWebSocket(path);
+      default -> throw new IllegalArgumentException(Hints.unknown("'on' value", on, ON));
     };
+    try {
+      return switch (on) {
+        case "http" -> http((HttpRule) declared, rule, action);
+        case "sse" -> sse((SseRule) declared, rule, action);
+        default -> webSocket((WebSocketRule) declared, rule, action);
+      };
+    } catch (RuntimeException e) {
+      plan.abandon(declared); // a rule the config could not finish is no unfinished rule
+      throw e;
+    }
   }
 
   private static HttpRule http(HttpRule r, JsonNode c, String action) {
@@ -76,7 +98,7 @@ public final class FaultConfig {
       case "truncate" -> r.truncate(positive(c, "bytes"));
       case "corrupt" -> r.corrupt();
       case "throttle" -> r.throttle(positive(c, "bytesPerSecond"));
-      default -> throw unknownAction(action, "status, rateLimit, close, reset, stall, stallAfterHeaders, truncate, corrupt, throttle, delay");
+      default -> throw unknownAction(action, HTTP_ACTIONS);
     };
   }
 
@@ -89,7 +111,7 @@ public final class FaultConfig {
       case "cutAfter" -> r.cutAfter((int) positive(c, "n"));
       case "drop" -> r.drop();
       case "duplicate" -> r.duplicate();
-      default -> throw unknownAction(action, "cutAfter, drop, duplicate");
+      default -> throw unknownAction(action, SSE_ACTIONS);
     };
   }
 
@@ -107,7 +129,7 @@ public final class FaultConfig {
       case "refuse" -> r.refuse(status(c));
       case "drop" -> r.drop();
       case "duplicate" -> r.duplicate();
-      default -> throw unknownAction(action, "closeAfter, abortAfter, refuse, drop, duplicate");
+      default -> throw unknownAction(action, WEBSOCKET_ACTIONS);
     };
   }
 
@@ -123,8 +145,7 @@ public final class FaultConfig {
         case "every" -> r.every((int) positive(w, k));
         case "after" -> r.after((int) positive(w, k));
         case "probability" -> r.probability(w.get(k).asDouble());
-        default -> throw new IllegalArgumentException(
-            "unknown 'when' key '" + k + "' (next, nth, every, after, probability)");
+        default -> throw new IllegalArgumentException(Hints.unknown("'when' key", k, WHEN));
       }
     });
   }
@@ -145,9 +166,9 @@ public final class FaultConfig {
     return v.asLong();
   }
 
-  private static IllegalArgumentException unknownAction(String action, String known) {
-    return new IllegalArgumentException(
-        (action.isEmpty() ? "a fault rule needs an 'action'" : "unknown action '" + action + "'")
-            + " (" + known + ")");
+  private static IllegalArgumentException unknownAction(String action, List<String> known) {
+    return new IllegalArgumentException(action.isEmpty()
+        ? "a fault rule needs an 'action' (" + String.join(", ", known) + ")"
+        : Hints.unknown("action", action, known));
   }
 }

@@ -34,6 +34,12 @@ import java.util.function.Supplier;
  * faults.assertAllFired(); // a fault the client never hit usually means a broken test
  * }</pre>
  *
+ * <p><b>Declaring.</b> A rule is installed by its action ({@code status}, {@code delay}, {@code
+ * reset}, {@code drop}...), and must get it before the same thread declares the next rule of the
+ * plan: a rule left without one does nothing, so declaring the next rule, {@link
+ * #assertAllFired()}, {@link #checkUnfinished()} and the JUnit extension (after each test) fail
+ * with an {@link IllegalStateException} naming it.
+ *
  * <p><b>Order.</b> Rules are checked in the order they were added. A rule whose only action is a
  * delay lets the traffic go on to later rules (delays add up); the first other rule that fires
  * decides.
@@ -58,6 +64,8 @@ public final class FaultPlan {
   private final Journal journal;
   private final Supplier<ErrorShape> errorShape;
   private final List<Rule<?>> rules = new ArrayList<>();
+  /** Rules declared by on(...) and friends that have no action yet (so are not installed). */
+  private final List<Rule<?>> unfinished = new ArrayList<>(1);
   private long seed;
   private Random rng;
   private int numbers;
@@ -92,7 +100,7 @@ public final class FaultPlan {
   public HttpRule on(String method, String path) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
-    return new HttpRule(this, method, path);
+    return begin(new HttpRule(this, method, path));
   }
 
   /**
@@ -100,18 +108,22 @@ public final class FaultPlan {
    * {@code faults.on(RequestPattern.post("/prompt").bodyContains("KSampler")).status(500)}.
    */
   public HttpRule on(RequestPattern pattern) {
-    return new HttpRule(this, pattern);
+    if (pattern.matchesCommands()) {
+      throw new IllegalArgumentException(
+          "on(" + pattern + ") is for HTTP requests; for commands write onCommand(\"NAME\")");
+    }
+    return begin(new HttpRule(this, pattern));
   }
 
   /** A rule for every request. */
   public HttpRule onAny() {
-    return new HttpRule(this, null, null);
+    return begin(new HttpRule(this, null, null));
   }
 
   /** A rule for the Server-Sent Events of streams opened by {@code method} on {@code path}. */
   public SseRule onSse(String method, String path) {
     Objects.requireNonNull(path, "path");
-    return new SseRule(this, method, path);
+    return begin(new SseRule(this, method, path));
   }
 
   /**
@@ -122,18 +134,37 @@ public final class FaultPlan {
     if (commands.length == 0) {
       throw new IllegalArgumentException("name at least one command, or use onAnyCommand()");
     }
-    return new CommandRule(this, commands);
+    return begin(new CommandRule(this, commands));
   }
 
   /** A rule for every command of a command protocol. */
   public CommandRule onAnyCommand() {
-    return new CommandRule(this);
+    return begin(new CommandRule(this));
   }
 
   /** A rule for the WebSocket endpoint at {@code path} (a template). */
   public WebSocketRule onWebSocket(String path) {
     Objects.requireNonNull(path, "path");
-    return new WebSocketRule(this, path);
+    return begin(new WebSocketRule(this, path));
+  }
+
+  /**
+   * Registers a newly declared rule, after failing if a rule this thread declared before never got
+   * an action (another thread's rule may be between its declaration and its action right now).
+   */
+  private <R extends Rule<R>> R begin(R rule) {
+    List<Rule<?>> left = new ArrayList<>(1);
+    synchronized (this) {
+      unfinished.removeIf(r -> r.declaredBy == rule.declaredBy && left.add(r));
+      unfinished.add(rule);
+    }
+    if (!left.isEmpty()) {
+      synchronized (this) {
+        unfinished.remove(rule); // the declaration fails: the new rule is not declared either
+      }
+      throw unfinishedError(left);
+    }
+    return rule;
   }
 
   // ------------------------------------------------------------------ inspection
@@ -159,6 +190,56 @@ public final class FaultPlan {
     return all.length == 0;
   }
 
+  /**
+   * The rules declared ({@link #on(String, String)}, {@link #onCommand}, ...) that were never
+   * given an action, so are not installed and do nothing.
+   */
+  public synchronized List<Rule<?>> unfinished() {
+    return List.copyOf(unfinished);
+  }
+
+  /**
+   * Fails with an {@link IllegalStateException} naming each rule declared with no action (see
+   * {@link #unfinished()}); they are then forgotten, so the plan stays usable. {@link
+   * #assertAllFired()} calls it, and the JUnit extension after each test; declaring a rule checks
+   * the rules of the declaring thread the same way.
+   *
+   * <pre>{@code
+   * faults.on("POST", "/prompt").next(2);   // forgot .status(503)
+   * faults.checkUnfinished();               // IllegalStateException: fault rule POST /prompt, next(2)
+   *                                         // was declared with no action, so it does nothing: ...
+   * }</pre>
+   */
+  public void checkUnfinished() {
+    List<Rule<?>> left;
+    synchronized (this) {
+      if (unfinished.isEmpty()) {
+        return;
+      }
+      left = List.copyOf(unfinished);
+      unfinished.clear();
+    }
+    throw unfinishedError(left);
+  }
+
+  private static IllegalStateException unfinishedError(List<Rule<?>> left) {
+    StringBuilder sb = new StringBuilder();
+    for (Rule<?> r : left) {
+      if (sb.length() > 0) {
+        sb.append('\n');
+      }
+      sb.append("fault rule ").append(r.declaration())
+          .append(" was declared with no action, so it does nothing: end it with one, e.g. ")
+          .append(r.actionExamples()).append(", before declaring the next rule");
+    }
+    return new IllegalStateException(sb.toString());
+  }
+
+  /** Forgets a rule whose declaration failed (a bad argument): it is no unfinished rule. */
+  synchronized void abandon(Rule<?> rule) {
+    unfinished.remove(rule);
+  }
+
   /** The rules that never acted. */
   public synchronized List<Rule<?>> unfired() {
     List<Rule<?>> out = new ArrayList<>();
@@ -176,6 +257,7 @@ public final class FaultPlan {
    * means the test does not test what it claims.
    */
   public void assertAllFired() {
+    checkUnfinished();
     List<Rule<?>> unfired;
     long s;
     synchronized (this) {
@@ -210,6 +292,7 @@ public final class FaultPlan {
   /** Removes every rule and restarts the generator from the seed. */
   public synchronized void clear() {
     rules.clear();
+    unfinished.clear();
     numbers = 0;
     rng = new Random(seed);
     snapshot();
@@ -225,6 +308,7 @@ public final class FaultPlan {
   }
 
   synchronized int install(Rule<?> rule) {
+    unfinished.remove(rule);
     rules.add(rule);
     snapshot();
     return ++numbers;

@@ -177,7 +177,7 @@ public final class HttpRule extends Rule<HttpRule> {
   public HttpRule afterBytes(long n) {
     beforeAction("afterBytes(" + n + ")");
     if (n < 0) {
-      throw new IllegalArgumentException("afterBytes(n) needs n >= 0: " + n);
+      throw refused("afterBytes(n) needs n >= 0: " + n);
     }
     trigger = HttpFault.Trigger.AFTER_BYTES;
     cutAfterBytes = n;
@@ -212,7 +212,7 @@ public final class HttpRule extends Rule<HttpRule> {
   /** Answers {@code status} with {@code message} in the fake's error shape. */
   public HttpRule status(int status, String message) {
     if (status < 200 || status > 599) {
-      throw new IllegalArgumentException("status must be 200..599: " + status);
+      throw refused("status must be 200..599: " + status);
     }
     synchronized (plan) {
       this.status = status;
@@ -244,7 +244,7 @@ public final class HttpRule extends Rule<HttpRule> {
   public HttpRule addHeader(String name, String value) {
     synchronized (plan) {
       if (status == 0 && response == null) {
-        throw new IllegalStateException("addHeader(...) follows status(...), respond(...) or rateLimit(...)");
+        throw misused("addHeader(...) follows status(...), respond(...) or rateLimit(...)");
       }
       headers.add(new Response.Header(name, value));
     }
@@ -258,7 +258,7 @@ public final class HttpRule extends Rule<HttpRule> {
   public HttpRule setHeader(String name, String value) {
     synchronized (plan) {
       if (status == 0 && response == null) {
-        throw new IllegalStateException("setHeader(...) follows status(...), respond(...) or rateLimit(...)");
+        throw misused("setHeader(...) follows status(...), respond(...) or rateLimit(...)");
       }
       headers.removeIf(h -> h.name().equalsIgnoreCase(name));
       headers.add(new Response.Header(name, value));
@@ -279,7 +279,7 @@ public final class HttpRule extends Rule<HttpRule> {
   public HttpRule rateLimit(Duration retryAfter) {
     Objects.requireNonNull(retryAfter, "retryAfter");
     if (retryAfter.isNegative()) {
-      throw new IllegalArgumentException("retryAfter cannot be negative: " + retryAfter);
+      throw refused("retryAfter cannot be negative: " + retryAfter);
     }
     synchronized (plan) {
       status(429, "Rate limit exceeded");
@@ -292,7 +292,7 @@ public final class HttpRule extends Rule<HttpRule> {
   public HttpRule retryAfterMs() {
     synchronized (plan) {
       if (retryAfter == null) {
-        throw new IllegalStateException("retryAfterMs() follows rateLimit(...)");
+        throw misused("retryAfterMs() follows rateLimit(...)");
       }
       retryAfterMs = true;
     }
@@ -335,7 +335,7 @@ public final class HttpRule extends Rule<HttpRule> {
   /** Changes {@code n} bytes of the body, chosen by the seed; length unchanged. */
   public HttpRule corrupt(int n) {
     if (n < 1) {
-      throw new IllegalArgumentException("corrupt(n) needs n >= 1: " + n);
+      throw refused("corrupt(n) needs n >= 1: " + n);
     }
     return corruptBytes(n);
   }
@@ -343,7 +343,7 @@ public final class HttpRule extends Rule<HttpRule> {
   /** Writes the body at {@code bytesPerSecond}, scheduled on the fake's clock. */
   public HttpRule throttle(long bytesPerSecond) {
     if (bytesPerSecond < 1) {
-      throw new IllegalArgumentException("throttle needs >= 1 byte per second: " + bytesPerSecond);
+      throw refused("throttle needs >= 1 byte per second: " + bytesPerSecond);
     }
     synchronized (plan) {
       this.throttle = bytesPerSecond;
@@ -491,5 +491,10 @@ public final class HttpRule extends Rule<HttpRule> {
   @Override
   String unit() {
     return "requests";
+  }
+
+  @Override
+  String actionExamples() {
+    return ".status(503), .delay(Duration.ofMillis(300)), .reset() or .stall()";
   }
 }

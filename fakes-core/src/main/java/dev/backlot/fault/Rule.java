@@ -24,6 +24,8 @@ import java.util.Random;
 public abstract class Rule<R extends Rule<R>> {
 
   final FaultPlan plan;
+  /** The id of the thread that declared the rule: a plan checks a thread's own rules first. */
+  final long declaredBy = Thread.currentThread().getId();
   private int number;
   private boolean installed;
 
@@ -61,7 +63,7 @@ public abstract class Rule<R extends Rule<R>> {
   public R next(int n) {
     beforeAction("next(" + n + ")");
     if (n < 1) {
-      throw new IllegalArgumentException("next(n) needs n >= 1: " + n);
+      throw refused("next(n) needs n >= 1: " + n);
     }
     limit = n;
     when.append(", next(").append(n).append(')');
@@ -72,7 +74,7 @@ public abstract class Rule<R extends Rule<R>> {
   public R nth(int n) {
     beforeAction("nth(" + n + ")");
     if (n < 1) {
-      throw new IllegalArgumentException("nth(n) is 1-based: " + n);
+      throw refused("nth(n) is 1-based: " + n);
     }
     skip = n - 1;
     limit = 1;
@@ -84,7 +86,7 @@ public abstract class Rule<R extends Rule<R>> {
   public R every(int k) {
     beforeAction("every(" + k + ")");
     if (k < 1) {
-      throw new IllegalArgumentException("every(k) needs k >= 1: " + k);
+      throw refused("every(k) needs k >= 1: " + k);
     }
     every = k;
     when.append(", every(").append(k).append(')');
@@ -95,7 +97,7 @@ public abstract class Rule<R extends Rule<R>> {
   public R after(int n) {
     beforeAction("after(" + n + ")");
     if (n < 0) {
-      throw new IllegalArgumentException("after(n) needs n >= 0: " + n);
+      throw refused("after(n) needs n >= 0: " + n);
     }
     skip = n;
     when.append(", after(").append(n).append(')');
@@ -106,7 +108,7 @@ public abstract class Rule<R extends Rule<R>> {
   public R probability(double p) {
     beforeAction("probability(" + p + ")");
     if (!(p >= 0 && p <= 1)) {
-      throw new IllegalArgumentException("a probability is between 0 and 1: " + p);
+      throw refused("a probability is between 0 and 1: " + p);
     }
     probability = p;
     when.append(", probability(").append(p).append(')');
@@ -119,7 +121,7 @@ public abstract class Rule<R extends Rule<R>> {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     if (!from.isBefore(to)) {
-      throw new IllegalArgumentException("between(from, to) needs from < to");
+      throw refused("between(from, to) needs from < to");
     }
     this.from = from;
     this.to = to;
@@ -190,6 +192,31 @@ public abstract class Rule<R extends Rule<R>> {
   abstract String matchText();
 
   abstract String actionText();
+
+  /** A few of this kind of rule's actions, for the "declared with no action" error. */
+  abstract String actionExamples();
+
+  /** What was declared so far, without number or action: {@code POST /prompt, next(2)}. */
+  final String declaration() {
+    synchronized (plan) {
+      return matchText() + when;
+    }
+  }
+
+  /**
+   * A bad argument to a declaring method: the rule is abandoned (it is no unfinished rule), and
+   * the exception to throw is returned.
+   */
+  final IllegalArgumentException refused(String message) {
+    plan.abandon(this);
+    return new IllegalArgumentException(message);
+  }
+
+  /** A declaring method called out of order: as {@link #refused}, with an IllegalStateException. */
+  final IllegalStateException misused(String message) {
+    plan.abandon(this);
+    return new IllegalStateException(message);
+  }
 
   /** What the rule counts, for diagnostics: "requests", "messages", "connections". */
   abstract String unit();

@@ -43,7 +43,7 @@ public final class SseRule extends StreamRule<SseRule> {
    */
   public SseRule cutAfter(int n) {
     if (n < 0) {
-      throw new IllegalArgumentException("cutAfter(n) needs n >= 0: " + n);
+      throw refused("cutAfter(n) needs n >= 0: " + n);
     }
     synchronized (plan) {
       level(Level.STREAM);
@@ -66,7 +66,7 @@ public final class SseRule extends StreamRule<SseRule> {
   /** As {@link #endAfter(int, String)}, with an {@code event:} name (null for none). */
   public SseRule endAfter(int n, String event, String data) {
     if (n < 0) {
-      throw new IllegalArgumentException("endAfter(n) needs n >= 0: " + n);
+      throw refused("endAfter(n) needs n >= 0: " + n);
     }
     Objects.requireNonNull(data, "data");
     synchronized (plan) {
@@ -102,5 +102,10 @@ public final class SseRule extends StreamRule<SseRule> {
     String shown = finalData.length() > 60 ? finalData.substring(0, 57) + "..." : finalData;
     return "after " + after + " events send " + (finalEvent == null ? "" : "event " + finalEvent + " ")
         + shown + " and end";
+  }
+
+  @Override
+  String actionExamples() {
+    return ".cutAfter(3), .drop() or .delay(Duration.ofMillis(300))";
   }
 }

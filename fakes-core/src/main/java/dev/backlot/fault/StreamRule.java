@@ -88,7 +88,7 @@ public abstract class StreamRule<R extends StreamRule<R>> extends Rule<R> {
 
   final void level(Level l) {
     if (level != Level.NONE && level != l) {
-      throw new IllegalStateException(
+      throw misused(
           "a rule acts either on messages (drop, delay, duplicate), on streams (closeAfter,"
               + " cutAfter) or on upgrades (refuse); use two rules: " + this);
     }

@@ -82,10 +82,10 @@ public final class WebSocketRule extends StreamRule<WebSocketRule> {
   /** As {@link #closeAfter(int, int)}, with a close reason. */
   public WebSocketRule closeAfter(int n, int code, String reason) {
     if (n < 0) {
-      throw new IllegalArgumentException("closeAfter(n, code) needs n >= 0: " + n);
+      throw refused("closeAfter(n, code) needs n >= 0: " + n);
     }
     if (code < 1000 || code > 4999 || code == 1005 || code == 1006 || code == 1015) {
-      throw new IllegalArgumentException(
+      throw refused(
           "not a close code a server can send: " + code + " (use abortAfter for 1006)");
     }
     return stream(n, code, reason);
@@ -97,7 +97,7 @@ public final class WebSocketRule extends StreamRule<WebSocketRule> {
    */
   public WebSocketRule abortAfter(int n) {
     if (n < 0) {
-      throw new IllegalArgumentException("abortAfter(n) needs n >= 0: " + n);
+      throw refused("abortAfter(n) needs n >= 0: " + n);
     }
     return stream(n, 0, "");
   }
@@ -105,7 +105,7 @@ public final class WebSocketRule extends StreamRule<WebSocketRule> {
   /** Refuses the upgrade with an HTTP {@code status} in the fake's error shape instead of 101. */
   public WebSocketRule refuse(int status) {
     if (status < 300 || status > 599) {
-      throw new IllegalArgumentException("refuse(status) needs a 3xx-5xx status: " + status);
+      throw refused("refuse(status) needs a 3xx-5xx status: " + status);
     }
     synchronized (plan) {
       level(Level.UPGRADE);
@@ -160,5 +160,10 @@ public final class WebSocketRule extends StreamRule<WebSocketRule> {
       case UPGRADE -> refuseStatus < 0 ? "drop upgrade" : "refuse " + refuseStatus;
       default -> null;
     };
+  }
+
+  @Override
+  String actionExamples() {
+    return ".closeAfter(5, 1011), .drop(), .duplicate() or .refuse(503)";
   }
 }

@@ -400,6 +400,16 @@ public final class GcsFake extends FakeServer<GcsFake> {
      * client_email} and {@code private_key} are read) and {@code "strictSignatures": true}.
      */
     @Override
+    protected List<String> settingKeys() {
+      return withKeys(super.settingKeys(), "buckets", "objects", "signers", "strictSignatures");
+    }
+
+    @Override
+    protected String fakeName() {
+      return "gcs";
+    }
+
+    @Override
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "buckets" -> {

@@ -452,6 +452,17 @@ public final class GradioFake extends FakeServer<GradioFake> {
     }
 
     @Override
+    protected List<String> settingKeys() {
+      return withKeys(super.settingKeys(), "preset", "app", "showError", "maxQueueSize",
+          "concurrency", "jobDurationMillis", "maxFileSize");
+    }
+
+    @Override
+    protected String fakeName() {
+      return "gradio";
+    }
+
+    @Override
     protected boolean configure(String key, JsonNode v) {
       switch (key) {
         case "preset" -> app(switch (v.asText()) {

@@ -46,6 +46,11 @@ public final class HttpFake extends FakeServer<HttpFake> {
     private Builder() {}
 
     @Override
+    protected String fakeName() {
+      return "http";
+    }
+
+    @Override
     public HttpFake build() {
       return new HttpFake(this);
     }

@@ -3,7 +3,7 @@ package dev.backlot.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.Set;
+import java.util.List;
 
 /**
  * Job script rules written as config (JSON, or YAML read into a tree), for the standalone
@@ -30,7 +30,9 @@ import java.util.Set;
  */
 public final class ScriptConfig {
 
-  private static final Set<String> KEYS = Set.of(
+  // in the order the error lists them (dev.backlot.wire.Hints, with its "did you mean", is above
+  // this package's layer)
+  private static final List<String> KEYS = List.of(
       "next", "all", "durationMs", "steps", "fail", "details", "cancel", "stall", "stallAfter", "throttleMs");
 
   private ScriptConfig() {}
@@ -60,7 +62,8 @@ public final class ScriptConfig {
     for (Iterator<String> it = rule.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!KEYS.contains(k)) {
-        throw new IllegalArgumentException("unknown job script key '" + k + "' (known: " + KEYS + ")");
+        throw new IllegalArgumentException(
+            "unknown job script key '" + k + "' (known: " + String.join(", ", KEYS) + ")");
       }
     }
     ScriptRule r;

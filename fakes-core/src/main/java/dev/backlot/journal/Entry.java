@@ -190,7 +190,30 @@ public final class Entry {
     }
   }
 
-  /** A compact one-line form: {@code #3 POST /prompt -> 200 (12 ms) body={"prompt":...}}. */
+  /**
+   * The body as a person reads it in a failure message, on one line: text abbreviated to 160
+   * characters; a binary body as its type, size and md5 ({@code [image/png, 40960 bytes, md5
+   * 1f3c...]}); a multipart body part by part, each text part abbreviated and each binary one
+   * summarised.
+   */
+  public String bodyPreview() {
+    return Preview.body(body, bodySize, kind == Kind.HTTP ? header("Content-Type") : null, 160);
+  }
+
+  /**
+   * Whether the body reads as text (valid UTF-8 without control characters, and not declared
+   * binary by its Content-Type); {@link #bodyPreview()} summarises the others.
+   */
+  public boolean bodyIsText() {
+    String type = kind == Kind.HTTP ? header("Content-Type") : null;
+    return (type == null || Preview.textual(type)) && Preview.isText(body, bodyTruncated());
+  }
+
+  /**
+   * A compact one-line form: {@code #3 POST /prompt -> 200 (12 ms) {"prompt":...}}. Long query
+   * strings show their first parameters and how many more there are ({@code ?X-Goog-Algorithm=
+   * GOOG4-RSA-SHA256&...(5 more params)}), bodies as {@link #bodyPreview()}.
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(96).append('#').append(id).append(' ');
@@ -198,7 +221,7 @@ public final class Entry {
       case HTTP -> {
         sb.append(method).append(' ').append(path);
         if (!query.isEmpty()) {
-          sb.append('?').append(query);
+          sb.append('?').append(Preview.query(query));
         }
         sb.append(" -> ").append(status == 0 ? "(no response)" : String.valueOf(status));
         Duration l = latency();
@@ -214,10 +237,7 @@ public final class Entry {
       case COMMAND -> sb.append(path);
     }
     if (bodySize > 0) {
-      sb.append(' ').append(abbreviate(bodyText(), 160));
-      if (bodyTruncated()) {
-        sb.append("...(").append(bodySize).append(" bytes)");
-      }
+      sb.append(' ').append(bodyPreview());
     }
     if (outcome != null) {
       sb.append(" [").append(outcome).append(']');
@@ -226,10 +246,5 @@ public final class Entry {
       sb.append(" [fault: ").append(fault).append(']');
     }
     return sb.toString();
-  }
-
-  static String abbreviate(String s, int max) {
-    String oneLine = s.replace('\n', ' ').replace('\r', ' ');
-    return oneLine.length() <= max ? oneLine : oneLine.substring(0, max - 3) + "...";
   }
 }

@@ -164,46 +164,68 @@ public final class Journal {
     verify(0, pattern);
   }
 
-  /** The last {@code n} entries, one per line, for failure messages. */
+  /**
+   * The newest {@code n} lines of the {@linkplain #digest(int) digest}, indented, one per line,
+   * for failure messages.
+   */
   public String describe(int n) {
-    List<Entry> all = entries();
-    StringBuilder sb = new StringBuilder();
-    long held = all.size();
-    long dropped = total() - held;
-    if (all.isEmpty()) {
+    List<String> lines = digest(n);
+    if (lines.isEmpty()) {
       return "  (journal empty)\n";
     }
-    int from = Math.max(0, all.size() - n);
-    if (from > 0 || dropped > 0) {
-      sb.append("  ... ").append(from + dropped).append(" earlier entries not shown\n");
-    }
-    for (int i = from; i < all.size(); i++) {
-      sb.append("  ").append(all.get(i)).append('\n');
+    StringBuilder sb = new StringBuilder();
+    for (String line : lines) {
+      sb.append("  ").append(line).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * The journal as a failure report shows it, at most {@code n} lines (plus one saying how many
+   * earlier entries are left out), newest last. Requests stay visible: a run of WebSocket
+   * messages or SSE events of one stream is one line counting them by type, so progress chatter
+   * cannot push {@code POST /prompt} out of the window. An HTTP error or unhandled request shows
+   * its response body; bodies and queries are {@linkplain Entry#toString() previewed}.
+   *
+   * <pre>{@code
+   * #1 POST /prompt -> 200 (4 ms) {"client_id":"c1","prompt":{...}}
+   * #2..#26 ws -> /ws: 25 WebSocket messages: executing x2, progress x23
+   * #27 GET /history/4f1c... -> 200 (1 ms)
+   * }</pre>
+   */
+  public List<String> digest(int n) {
+    List<Entry> all;
+    long dropped;
+    synchronized (entries) {
+      all = List.copyOf(entries);
+      dropped = total - all.size();
+    }
+    return Digest.lines(all, dropped, n);
   }
 
   private String mismatchMessage(String expected, int actual, RequestPattern pattern) {
     StringBuilder sb =
         new StringBuilder("Expected ")
             .append(expected)
-            .append(" request(s) matching ")
+            .append(pattern.matchesCommands() ? " command(s) matching " : " request(s) matching ")
             .append(pattern)
             .append(" but found ")
             .append(actual)
             .append('.');
-    List<Entry> requests = requests();
+    boolean commands = pattern.matchesCommands();
+    List<Entry> requests = commands ? find(e -> e.kind() == Entry.Kind.COMMAND) : requests();
     if (requests.isEmpty()) {
-      return sb.append(" No request was received at all.").toString();
+      return sb.append(commands ? " No command was received at all." : " No request was received at all.")
+          .toString();
     }
     if (actual > 0) {
-      sb.append("\nMatching requests:\n");
+      sb.append(commands ? "\nMatching commands:\n" : "\nMatching requests:\n");
       for (Entry e : find(pattern)) {
         sb.append("  ").append(e).append('\n');
       }
       return sb.toString();
     }
-    sb.append("\nClosest requests received:\n");
+    sb.append(commands ? "\nClosest commands received:\n" : "\nClosest requests received:\n");
     requests.stream()
         .map(e -> Map.entry(e, pattern.mismatches(e)))
         .sorted((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size()))

@@ -17,6 +17,13 @@ import java.util.regex.Pattern;
  * RequestPattern.get("/storage/v1/b/{bucket}/o").query("prefix", "logs/")
  * RequestPattern.any("/v1/chat/completions").bodyContains("\"stream\":true")
  * }</pre>
+ *
+ * <p>The commands of a command protocol (Redis's) have patterns of their own, {@link
+ * #command(String)}; their body is the command's arguments:
+ *
+ * <pre>{@code
+ * redis.journal().verify(2, RequestPattern.command("BLMOVE").bodyContains("queue:wait"));
+ * }</pre>
  */
 public final class RequestPattern implements Predicate<Entry> {
 
@@ -26,12 +33,19 @@ public final class RequestPattern implements Predicate<Entry> {
   private final String path;
   private final PathTemplate template;
   private final List<Check> checks;
+  /** The command's name for a command pattern ("*" for any command); null for HTTP patterns. */
+  private final String command;
 
   private RequestPattern(String method, String path, List<Check> checks) {
+    this(method, path, checks, null);
+  }
+
+  private RequestPattern(String method, String path, List<Check> checks, String command) {
     this.method = method;
     this.path = path;
     this.template = path == null ? null : PathTemplate.of(path);
     this.checks = checks;
+    this.command = command;
   }
 
   public static RequestPattern get(String path) {
@@ -68,6 +82,35 @@ public final class RequestPattern implements Predicate<Entry> {
     return new RequestPattern(method.toUpperCase(java.util.Locale.ROOT), path, List.of());
   }
 
+  /**
+   * The commands named {@code name} (case-insensitive) of a command protocol: the {@link
+   * Entry.Kind#COMMAND} entries of a Redis fake's journal. The body checks ({@link
+   * #bodyContains}, {@link #bodyMatches}) read the command's arguments, {@link #query} the
+   * connection ({@code conn}, {@code db}).
+   *
+   * <pre>{@code
+   * redis.journal().verify(RequestPattern.command("BLMOVE").bodyContains("queue:wait queue:active"));
+   * redis.journal().verifyNone(RequestPattern.command("FLUSHALL"));
+   * }</pre>
+   */
+  public static RequestPattern command(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("a command name is not blank; for any command use anyCommand()");
+    }
+    return new RequestPattern(null, null, List.of(), name.trim().toUpperCase(java.util.Locale.ROOT));
+  }
+
+  /** Any command of a command protocol (every {@link Entry.Kind#COMMAND} entry). */
+  public static RequestPattern anyCommand() {
+    return new RequestPattern(null, null, List.of(), "*");
+  }
+
+  /** Whether this pattern looks for commands ({@link #command}) rather than HTTP requests. */
+  public boolean matchesCommands() {
+    return command != null;
+  }
+
   public RequestPattern header(String name, String value) {
     return with(
         "header " + name + ": " + value,
@@ -86,19 +129,25 @@ public final class RequestPattern implements Predicate<Entry> {
         e -> "query " + name + " was " + queryValues(e, name));
   }
 
+  /** Only entries whose body (a command's: its arguments, space-separated) contains {@code text}. */
   public RequestPattern bodyContains(String text) {
     return with(
-        "body containing " + quote(text),
+        bodyNoun() + " containing " + quote(text),
         e -> e.bodyText().contains(text),
-        e -> "body does not contain " + quote(text));
+        e -> bodyNoun() + (command != null ? " do" : " does") + " not contain " + quote(text));
   }
 
+  /** Only entries whose body (a command's: its arguments) has a match of {@code regex}. */
   public RequestPattern bodyMatches(String regex) {
     Pattern p = Pattern.compile(regex, Pattern.DOTALL);
     return with(
-        "body matching /" + regex + "/",
+        bodyNoun() + " matching /" + regex + "/",
         e -> p.matcher(e.bodyText()).find(),
-        e -> "body does not match /" + regex + "/");
+        e -> bodyNoun() + (command != null ? " do" : " does") + " not match /" + regex + "/");
+  }
+
+  private String bodyNoun() {
+    return command != null ? "arguments" : "body";
   }
 
   public RequestPattern status(int status) {
@@ -119,6 +168,21 @@ public final class RequestPattern implements Predicate<Entry> {
   /** Why {@code e} does not match, one reason per line; empty when it matches. */
   public List<String> mismatches(Entry e) {
     List<String> out = new ArrayList<>(2);
+    if (command != null) {
+      if (e.kind() != Entry.Kind.COMMAND) {
+        out.add("not a command");
+        return out;
+      }
+      if (!command.equals("*") && !command.equalsIgnoreCase(e.path())) {
+        out.add("command was " + e.path() + ", not " + command);
+      }
+      for (Check c : checks) {
+        if (!c.test.test(e)) {
+          out.add(c.why.apply(e));
+        }
+      }
+      return out;
+    }
     if (e.kind() != Entry.Kind.HTTP) {
       out.add("not an HTTP request");
       return out;
@@ -144,7 +208,7 @@ public final class RequestPattern implements Predicate<Entry> {
   private RequestPattern with(String description, Predicate<Entry> test, Function<Entry, String> why) {
     List<Check> more = new ArrayList<>(checks);
     more.add(new Check(description, test, why));
-    return new RequestPattern(method, path, List.copyOf(more));
+    return new RequestPattern(method, path, List.copyOf(more), command);
   }
 
   private static List<String> queryValues(Entry e, String name) {
@@ -174,7 +238,11 @@ public final class RequestPattern implements Predicate<Entry> {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
-    sb.append(method == null ? "ANY" : method).append(' ').append(path == null ? "*" : path);
+    if (command != null) {
+      sb.append(command.equals("*") ? "any command" : "command " + command);
+    } else {
+      sb.append(method == null ? "ANY" : method).append(' ').append(path == null ? "*" : path);
+    }
     for (Check c : checks) {
       sb.append(", ").append(c.description);
     }

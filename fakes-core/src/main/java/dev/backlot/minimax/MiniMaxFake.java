@@ -471,6 +471,17 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
      * {@code jobScript} is a list of {@link ScriptConfig} rules, applied again after every reset.
      */
     @Override
+    protected List<String> settingKeys() {
+      return withKeys(super.settingKeys(), "apiKeys", "concurrency", "jobDurationMs", "balance",
+          "rateLimit", "fps", "downloadTtlSeconds", "jobScript");
+    }
+
+    @Override
+    protected String fakeName() {
+      return "minimax";
+    }
+
+    @Override
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "apiKeys" -> {

@@ -492,6 +492,17 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
      * }</pre>
      */
     @Override
+    protected List<String> settingKeys() {
+      return withKeys(super.settingKeys(), "models", "masterKey", "keys", "reply", "replies",
+          "streamChunkSize", "streamDelayMs");
+    }
+
+    @Override
+    protected String fakeName() {
+      return "openai";
+    }
+
+    @Override
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "models" -> each(key, value, m -> model(m.isTextual() ? Model.of(m.asText()) : modelOf(m)));

@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   assertNull(jedis.get("session"));
  *
  *   redis.faults().onCommand("SET").next(1).error(RedisErrors.READONLY); // after a failover
- *   redis.journal().count(e -> e.path().equals("SET"));   // commands are journaled by name
+ *   redis.journal().verify(RequestPattern.command("SET")); // commands are journaled by name
  *   redis.call("RPUSH", "queue", "job-1");                 // seed data without a client
  *
  *   redis.restart();                               // same port, same data: clients reconnect
@@ -68,8 +68,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p><b>Journal.</b> Each command is an {@link Entry.Kind#COMMAND} entry: {@link Entry#path()} is
- * the command name in upper case, {@link Entry#bodyText()} its arguments (each capped at 256
- * bytes), {@link Entry#query()} {@code conn=N&db=D}, {@link Entry#responseBody()} the reply as
+ * the command name in upper case (what {@link dev.backlot.journal.RequestPattern#command}
+ * matches), {@link Entry#bodyText()} its arguments (each capped at 256 bytes), {@link
+ * Entry#query()} {@code conn=N&db=D}, {@link Entry#responseBody()} the reply as
  * redis-cli would print it, {@link Entry#outcome()} the reply's kind ({@code status}, {@code
  * integer}, {@code bulk}, {@code nil}, {@code array}, {@code error: <message>}, {@code no reply},
  * {@code connection closed}), {@link Entry#fault()} the fault that acted.
@@ -205,6 +206,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
 
   /** {@code redis://127.0.0.1:PORT} of the fake itself, bypassing any {@link #link()}. */
   public URI directUri() {
+    port(); // a closed fake fails here with a clear message (directPort() serves the fake's own threads too)
     return URI.create("redis://127.0.0.1:" + directPort());
   }
 
@@ -687,8 +689,8 @@ public class RedisFake extends AbstractFake<RedisFake> {
     Builder() {}
 
     @Override
-    protected String knownKeys() {
-      return " (redis takes port, seed, behindLink, journal, faults)";
+    protected String fakeName() {
+      return "redis";
     }
 
     @Override

@@ -364,6 +364,17 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
      * {@code jobScript} is a list of {@link ScriptConfig} rules, applied again after every reset.
      */
     @Override
+    protected List<String> settingKeys() {
+      return withKeys(super.settingKeys(), "apiKeys", "versions", "concurrency", "jobDurationMs",
+          "fps", "outputTtlSeconds", "jobScript");
+    }
+
+    @Override
+    protected String fakeName() {
+      return "runway";
+    }
+
+    @Override
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "apiKeys" -> apiKeys(strings(key, value));

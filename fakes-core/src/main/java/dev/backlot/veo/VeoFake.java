@@ -442,6 +442,17 @@ public final class VeoFake extends FakeServer<VeoFake> {
     }
 
     @Override
+    protected List<String> settingKeys() {
+      return withKeys(super.settingKeys(), "models", "apiKeys", "accessTokens", "durationMs",
+          "fps", "maxRunning");
+    }
+
+    @Override
+    protected String fakeName() {
+      return "veo";
+    }
+
+    @Override
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "models" -> models(strings(key, value));

@@ -127,7 +127,8 @@ class LauncherIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(Files.readString(dir.resolve("err-0.txt")).lines().findFirst().orElseThrow())
-        .isEqualTo("backlot: unknown option '--nonsense'; see --help");
+        .isEqualTo("backlot: unknown option '--nonsense' (known: --fakes, --port, --seed, --config,"
+            + " --endpoints-file, --ca-pem, --admin-port, --admin-token, --help)");
   }
 
   @Test

@@ -192,10 +192,11 @@ class LauncherTest {
   @Test
   void badFlagsAndConfigsAreOneLineUsageErrors() throws Exception {
     assertUsage("unknown option '--bogus'", "--bogus");
-    assertUsage("unknown option '--seeds' (did you mean '--seed'?); see --help", "--seeds", "1");
-    assertUsage("unknown fake 'comfy' (did you mean 'comfyui'?)", "--fakes", "comfy");
+    assertUsage("unknown option '--seeds'; did you mean '--seed'? (known: --fakes, --port, --seed, --config,"
+        + " --endpoints-file, --ca-pem, --admin-port, --admin-token, --help)", "--seeds", "1");
+    assertUsage("unknown fake 'comfy'; did you mean 'comfyui'? (known: http, openai, comfyui, gcs, redis, runway, veo, minimax, cablecast, gradio)", "--fakes", "comfy");
     assertUsage("--admin-token needs a non-empty token", "--admin-token", " ");
-    assertUsage("unknown fake 'nope' (available: http", "--fakes", "nope");
+    assertUsage("unknown fake 'nope' (known: http, openai, comfyui, gcs, redis, runway, veo, minimax, cablecast, gradio)", "--fakes", "nope");
     assertUsage("--port takes name=PORT", "--port", "8080");
     assertUsage("'x' is not a port", "--port", "http=x");
     assertUsage("--seed takes a whole number", "--seed", "many");
@@ -210,10 +211,11 @@ class LauncherTest {
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Source:").doesNotContain("REDACTED"));
     Path misspelt = dir.resolve("m.json");
     Files.writeString(misspelt, "{\"seeds\": 1}");
-    assertUsage("config: unknown key 'seeds' (did you mean 'seed'?) (known: clock, seed, fakes)", "--config", misspelt.toString());
+    assertUsage("config: unknown key 'seeds'; did you mean 'seed'? (known: clock, seed, fakes)", "--config", misspelt.toString());
     Path unknownKey = dir.resolve("k.json");
     Files.writeString(unknownKey, "{\"fakes\": {\"http\": {\"colour\": 1}}}");
-    assertUsage("config for http: unknown setting 'colour'", "--config", unknownKey.toString());
+    assertUsage("config: unknown setting 'colour' for http (known: port, seed, behindLink, journal, faults,"
+        + " maxBodyBytes, tls, http2, h2c, altSvc, stubs)", "--config", unknownKey.toString());
     Path badClock = dir.resolve("c.json");
     Files.writeString(badClock, "{\"clock\": \"sundial\"}");
     assertUsage("'clock' must be", "--config", badClock.toString());
@@ -225,7 +227,8 @@ class LauncherTest {
     assertUsage("config for http: 'status' must be 100-599", "--config", badFault.toString());
     Path badRedis = dir.resolve("r.json");
     Files.writeString(badRedis, "{\"fakes\": {\"redis\": {\"colour\": 1}}}");
-    assertUsage("config for redis: unknown setting 'colour'", "--config", badRedis.toString());
+    assertUsage("config: unknown setting 'colour' for redis (known: port, seed, behindLink, journal, faults)",
+        "--config", badRedis.toString());
   }
 
   @Test

@@ -70,14 +70,19 @@ class FaultConfigTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
       "[1,2]|must be an object",
-      "{\"path\":\"/a\",\"colour\":1}|unknown fault key 'colour'",
+      "{\"path\":\"/a\",\"colour\":1}|unknown fault key 'colour' (known: on, method, path, header, query, when, delayMillis, action, status, message, retryAfterMillis, bytes, bytesPerSecond, n, code, type, direction)",
+      "{\"path\":\"/a\",\"next\":1,\"action\":\"close\"}|unknown fault key 'next'; did you mean \"when\": {\"next\": ...}? (known: on, method,",
+      "{\"path\":\"/a\",\"stauts\":503,\"action\":\"close\"}|unknown fault key 'stauts'; did you mean 'status'? (known: on,",
       "{\"path\":\"/a\"}|needs an 'action'",
-      "{\"path\":\"/a\",\"action\":\"explode\"}|unknown action 'explode'",
-      "{\"on\":\"carrier-pigeon\",\"action\":\"close\"}|'on' must be http, sse or websocket",
+      "{\"path\":\"/a\",\"action\":\"explode\"}|unknown action 'explode' (known: status, rateLimit, close, reset, stall, stallAfterHeaders, truncate, corrupt, throttle, delay)",
+      "{\"path\":\"/a\",\"action\":\"rateLimt\"}|unknown action 'rateLimt'; did you mean 'rateLimit'? (known: status,",
+      "{\"on\":\"carrier-pigeon\",\"action\":\"close\"}|unknown 'on' value 'carrier-pigeon' (known: http, sse, websocket)",
+      "{\"on\":\"websockets\",\"action\":\"close\"}|unknown 'on' value 'websockets'; did you mean 'websocket'? (known: http, sse, websocket)",
       "{\"path\":\"/a\",\"action\":\"status\",\"status\":42}|'status' must be 100-599",
       "{\"path\":\"/a\",\"action\":\"truncate\"}|'bytes' must be a whole number",
-      "{\"path\":\"/a\",\"action\":\"close\",\"when\":{\"sometimes\":1}}|unknown 'when' key 'sometimes'",
-      "{\"on\":\"sse\",\"path\":\"/s\",\"action\":\"reset\"}|unknown action 'reset' (cutAfter",
+      "{\"path\":\"/a\",\"action\":\"close\",\"when\":{\"sometimes\":1}}|unknown 'when' key 'sometimes' (known: next, nth, every, after, probability)",
+      "{\"path\":\"/a\",\"action\":\"close\",\"when\":{\"nxt\":1}}|unknown 'when' key 'nxt'; did you mean 'next'? (known: next, nth, every, after, probability)",
+      "{\"on\":\"sse\",\"path\":\"/s\",\"action\":\"reset\"}|unknown action 'reset' (known: cutAfter, drop, duplicate)",
       "{\"on\":\"websocket\",\"path\":\"/ws\",\"direction\":\"sideways\",\"action\":\"drop\"}|'direction' must be"})
   void badRulesAreRefusedWithTheReason(String json, String reason) {
     assertThatThrownBy(() -> apply(json)).hasMessageContaining(reason);

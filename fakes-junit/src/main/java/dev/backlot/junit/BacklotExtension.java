@@ -573,37 +573,47 @@ public final class BacklotExtension
     Throwable thrown = ctx.getExecutionException().orElse(null);
     Throwable failure = failure(ctx);
     String name = testName(ctx);
-    AssertionError strict = null;
+    AssertionError problems = null; // what fails a test that passed by itself
     if (s.strict()) {
       List<String> violations = Diagnostics.strictViolations(fakes);
       if (!violations.isEmpty()) {
-        strict =
+        problems =
             new AssertionError(
                 "Backlot strict mode: " + String.join("\n", violations) + "\n"
                     + Diagnostics.traffic(name, fakes, Math.max(s.lines(), 1)));
       }
     }
+    List<String> unfinished = Diagnostics.unfinishedRules(fakes);
+    if (!unfinished.isEmpty()) {
+      // not only in strict mode: a rule without an action is a mistake in the test, never intended
+      AssertionError e = new AssertionError("Backlot: " + String.join("\n", unfinished));
+      if (problems == null) {
+        problems = e;
+      } else {
+        problems.addSuppressed(e);
+      }
+    }
     String page = "";
     if (s.reports()) {
       String result =
-          failure != null || strict != null ? "failed" : thrown != null ? "aborted" : "passed";
+          failure != null || problems != null ? "failed" : thrown != null ? "aborted" : "passed";
       Path dir = Path.of(ctx.getConfigurationParameter(REPORTS_DIR).orElse("target/backlot-reports"));
       Method m = ctx.getRequiredTestMethod();
       boolean invocation = ctx.getParent().flatMap(ExtensionContext::getTestMethod).isPresent();
       String test = invocation ? m.getName() + "_" + ctx.getDisplayName() : m.getName();
       Diagnostics.writeReport(dir, ctx.getRequiredTestClass().getName(), test, result,
-          failure != null ? failure : strict, fakes);
+          failure != null ? failure : problems, fakes);
       page = "\n  timeline of this test (open in a browser): " + HtmlReport.write(dir,
-          ctx.getRequiredTestClass().getName(), test, result, failure != null ? failure : strict, fakes);
+          ctx.getRequiredTestClass().getName(), test, result, failure != null ? failure : problems, fakes);
     }
     if (failure != null && s.lines() > 0) {
       failure.addSuppressed(new FakeTraffic(Diagnostics.traffic(name, fakes, s.lines()) + page));
     }
-    if (strict != null) {
+    if (problems != null) {
       if (failure != null) {
-        failure.addSuppressed(strict);
+        failure.addSuppressed(problems);
       } else {
-        throw strict;
+        throw problems;
       }
     }
   }

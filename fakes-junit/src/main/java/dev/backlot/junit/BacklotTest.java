@@ -71,6 +71,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>When a test fails, the failure carries (as a suppressed {@link FakeTraffic}) the recent
  * journal of every fake the test could reach: requests, statuses, response bodies of errors,
  * faults fired and the fault plan's seed.
+ *
+ * <p>A test that declared a fault rule and gave it no action ({@code
+ * api.faults().on("POST", "/orders").next(1);} without {@code .status(503)}) fails, strict mode
+ * or not: such a rule does nothing, which is never what the test meant.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -3,12 +3,11 @@ package dev.backlot.junit;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlot.Fake;
+import dev.backlot.fault.FaultPlan;
 import dev.backlot.wire.Json;
 import dev.backlot.journal.Entry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /** Failure reports, strict-mode checks and JSON traffic reports, from the fakes' journals. */
 final class Diagnostics {
@@ -30,7 +28,7 @@ final class Diagnostics {
             .append(test)
             .append(" (newest ")
             .append(lines)
-            .append(" entries of each)");
+            .append(" lines of each)");
     if (fakes.isEmpty()) {
       return sb.append("\n  (no fakes)").toString();
     }
@@ -46,18 +44,14 @@ final class Diagnostics {
     sb.append("  ").append(m.label()).append(" [").append(f.name()).append("] ");
     sb.append(f.isRunning() ? f.baseUri().toString() : "(not running)");
     seed(f).ifPresent(s -> sb.append(", fault seed ").append(s));
-    List<Entry> all = f.journal().entries();
-    long dropped = f.journal().total() - all.size();
-    if (all.isEmpty()) {
+    // the journal's digest: message chatter counted by type, so requests stay in the window
+    List<String> digest = f.journal().digest(lines);
+    if (digest.isEmpty()) {
       sb.append(": no traffic");
       return;
     }
-    int from = Math.max(0, all.size() - lines);
-    if (from + dropped > 0) {
-      sb.append("\n    ... ").append(from + dropped).append(" earlier entries not shown");
-    }
-    for (int i = from; i < all.size(); i++) {
-      sb.append("\n    ").append(line(all.get(i)));
+    for (String line : digest) {
+      sb.append("\n    ").append(line);
     }
   }
 
@@ -103,67 +97,44 @@ final class Diagnostics {
     return out;
   }
 
-  // ---------------------------------------------------------------- fault plan, reflectively
-  // The fault engine (dev.backlot.fault) is being built beside this module; these calls find
-  // faults().seed() and faults().assertAllFired() when a fake has them and do nothing otherwise.
+  // ---------------------------------------------------------------- fault plan
 
-  private static Object faults(Fake f) {
-    Method m = method(f, "faults");
-    try {
-      return m == null ? null : call(m, f);
-    } catch (InvocationTargetException e) {
-      return null;
-    }
-  }
-
+  /** The seed of {@code f}'s fault plan, printed with its traffic so a failing run can be replayed. */
   static Optional<String> seed(Fake f) {
-    Object plan = faults(f);
-    Method m = plan == null ? null : method(plan, "seed");
-    Object s;
-    try {
-      s = m == null ? null : call(m, plan);
-    } catch (InvocationTargetException e) {
-      return Optional.empty();
-    }
-    if (s instanceof OptionalLong ol) {
-      return ol.isPresent() ? Optional.of(Long.toString(ol.getAsLong())) : Optional.empty();
-    }
-    if (s instanceof Optional<?> o) {
-      return o.map(String::valueOf);
-    }
-    return Optional.ofNullable(s).map(String::valueOf);
+    FaultPlan plan = f.faults();
+    return plan == null ? Optional.empty() : Optional.of(Long.toString(plan.seed()));
   }
 
+  /**
+   * Fault rules a test declared but gave no action (they did nothing), one message per fake; the
+   * rules are forgotten, so the next test starts clean.
+   */
+  static List<String> unfinishedRules(List<FakeRegistry.Managed> fakes) {
+    List<String> out = new ArrayList<>();
+    for (FakeRegistry.Managed m : fakes) {
+      FaultPlan plan = m.fake().faults();
+      try {
+        if (plan != null) {
+          plan.checkUnfinished();
+        }
+      } catch (IllegalStateException e) {
+        out.add(m.label() + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** What {@link FaultPlan#assertAllFired()} says about {@code f}'s plan, or null if every rule fired. */
   private static String unfiredFaults(Fake f) {
-    Object plan = faults(f);
-    Method check = plan == null ? null : method(plan, "assertAllFired");
-    if (check == null) {
+    FaultPlan plan = f.faults();
+    if (plan == null) {
       return null;
     }
     try {
-      call(check, plan);
+      plan.assertAllFired();
       return null;
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      return cause.getMessage() == null ? cause.toString() : cause.getMessage();
-    }
-  }
-
-  private static Method method(Object target, String name) {
-    try {
-      Method m = target.getClass().getMethod(name);
-      return m.trySetAccessible() ? m : null;
-    } catch (NoSuchMethodException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  /** Calls a public no-argument method; null if it cannot be called, its exception wrapped. */
-  private static Object call(Method m, Object target) throws InvocationTargetException {
-    try {
-      return m.invoke(target);
-    } catch (IllegalAccessException | RuntimeException e) {
-      return null;
+    } catch (AssertionError e) {
+      return e.getMessage();
     }
   }
 
@@ -209,7 +180,7 @@ final class Diagnostics {
           eo.put("latencyMs", l.toNanos() / 1e6);
         }
         if (e.bodySize() > 0) {
-          eo.put("body", e.bodyText());
+          eo.put("body", e.bodyIsText() ? e.bodyText() : e.bodyPreview()); // no raw bytes in JSON
           eo.put("bodySize", e.bodySize());
         }
         if (e.responseBody() != null && !e.responseBody().isEmpty()) {

@@ -202,6 +202,46 @@ class DiagnosticsTest {
         .containsExactly("passes()");
   }
 
+  // ------------------------------------------------------------------ a fault rule without an action
+
+  @KitOnly
+  @BacklotTest
+  static class ForgottenAction {
+    HttpFake api;
+
+    @Test
+    void declaresARuleAndForgetsItsAction() {
+      api.faults().on("POST", "/orders").next(1); // .status(503) forgotten: the rule does nothing
+    }
+
+    @Test
+    void failsAndForgetsToo() {
+      api.faults().on("GET", "/x");
+      throw new IllegalStateException("own failure");
+    }
+
+    @Test
+    void afterwardsThePlanIsClean() {
+      api.faults().on("GET", "/y").status(503);
+    }
+  }
+
+  @Test
+  void aFaultRuleLeftWithoutAnActionFailsTheTestEvenWithoutStrictMode() {
+    EngineExecutionResults r = Kit.run(ForgottenAction.class);
+
+    r.testEvents().assertStatistics(s -> s.succeeded(1).failed(2));
+    assertThat(Kit.failureOf(r, "declaresARuleAndForgetsItsAction()"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessage("Backlot: api: fault rule POST /orders, next(1) was declared with no action, so it does"
+            + " nothing: end it with one, e.g. .status(503), .delay(Duration.ofMillis(300)), .reset() or"
+            + " .stall(), before declaring the next rule");
+    Throwable own = Kit.failureOf(r, "failsAndForgetsToo()");
+    assertThat(own).hasMessage("own failure");
+    assertThat(own.getSuppressed()).anySatisfy(t -> assertThat(t)
+        .hasMessageStartingWith("Backlot: api: fault rule GET /x was declared with no action"));
+  }
+
   // ------------------------------------------------------------------ JSON reports
 
   @KitOnly
