@@ -135,7 +135,8 @@ class RouteFuzzTest {
             s -> s.method().equals("POST")
                 && s.path().replaceFirst("\\?.*", "").matches("(/gradio_api)?/(call|run|api)/[^/]*")
                 && !GRADIO_API_NAMES.contains(s.path().replaceFirst("\\?.*", "").replaceFirst(".*/", "")),
-            f -> assertThat(get(f, "/config")).startsWith("HTTP/1.1 200"))),
+            f -> assertThat(get(f, "/config")).startsWith("HTTP/1.1 200"))
+            .withLivePath(RouteFuzzTest::gradioCall)),
         Arguments.of(new Target("cablecast",
             () -> CablecastFake.builder().start(),
             s -> false,
@@ -355,6 +356,18 @@ class RouteFuzzTest {
         throw new AssertionError(e);
       }
     }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger GRADIO_LIVE =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A real endpoint's call routes, so fuzzed bodies reach its input checks past the name lookup. */
+  private static String[] gradioCall(FakeServer<?> fake) {
+    return switch (GRADIO_LIVE.getAndIncrement() % 3) {
+      case 0 -> new String[] {"POST", "/gradio_api/call/generate_video"};
+      case 1 -> new String[] {"POST", "/gradio_api/run/generate_video"};
+      default -> new String[] {"POST", "/gradio_api/queue/join"};
+    };
   }
 
   private static String get(FakeServer<?> fake, String path) {
