@@ -135,13 +135,13 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
   protected Response noRoute(Request request) {
     List<String> allowed = routes.methodsFor(request.rawPath());
     if (!allowed.isEmpty()) {
-      return errorShape()
+      return guardedErrorShape()
           .render(405, "Method " + request.method() + " not allowed on " + request.path(), Map.of())
           .setHeader("Allow", String.join(", ", allowed));
     }
     List<String> near = nearMisses(request);
     Map<String, Object> details = near.isEmpty() ? Map.of() : Map.of("nearMisses", near);
-    return errorShape()
+    return guardedErrorShape()
         .render(404, "No route for " + request.method() + " " + request.path(), details);
   }
 
