@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -109,6 +111,7 @@ class RedisDifferentialTest {
   @AfterAll
   void stop() {
     both.shutdownNow();
+    closeKept();
     fake.close();
     if (real != null) {
       real.close();
@@ -224,16 +227,11 @@ class RedisDifferentialTest {
             s[0].connect(new InetSocketAddress("127.0.0.1", fakePort), 5000);
             s[0].setSoTimeout(5000);
           }
-          ByteArrayOutputStream request = new ByteArrayOutputStream();
           for (List<String> c : DATASET) {
-            request.writeBytes(Resp.encode(c));
-          }
-          request.writeBytes(Resp.encode(probe));
-          s[0].getOutputStream().write(request.toByteArray());
-          s[0].getOutputStream().flush();
-          for (int i = 0; i < DATASET.size(); i++) {
+            Resp.write(s[0].getOutputStream(), c);
             Resp.read(s[0].getInputStream());
           }
+          Resp.write(s[0].getOutputStream(), probe);
           Object reply = Resp.read(s[0].getInputStream());
           return reply instanceof RedisErrorReply e && e.getMessage().contains("unknown command");
         } catch (IOException e) {
@@ -290,28 +288,38 @@ class RedisDifferentialTest {
   private static final byte[] MARKER_REPLY =
       ("$" + MARKER.length() + "\r\n" + MARKER + "\r\n").getBytes(StandardCharsets.US_ASCII);
 
-  /** Fresh dataset, then the input on a new connection; the raw reply bytes (or what happened). */
+  // One connection per server kept from one well-formed input to the next (each starts with
+  // FLUSHALL and the dataset anyway, and the commands that change a connection's state are
+  // skipped); dropped after anything but a clean end (a close, a reset, a silence). Raw inputs
+  // always get a connection of their own.
+  private static final Map<Integer, Socket> KEPT = new ConcurrentHashMap<>();
+
+  /** Fresh dataset, then the input; the raw reply bytes (or what happened). */
   static String run(int port, String input) throws IOException {
-    try (Socket s = new Socket()) {
+    boolean raw = input.startsWith("RAW ");
+    Socket s = raw ? null : KEPT.remove(port);
+    if (s == null || s.isClosed()) {
+      s = new Socket();
       s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+    }
+    boolean keep = false;
+    try {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
       InputStream in = s.getInputStream();
-      ByteArrayOutputStream setup = new ByteArrayOutputStream();
+      // The dataset one command at a time: pipelined, the Redis fake's replies stall ~40 ms
+      // (Nagle and delayed ACKs between its gate and jedis-mock)
       for (List<String> c : DATASET) {
-        setup.writeBytes(Resp.encode(c));
-      }
-      out.write(setup.toByteArray());
-      out.flush();
-      for (int i = 0; i < DATASET.size(); i++) {
+        Resp.write(out, c);
         Resp.read(in);
       }
-      boolean raw = input.startsWith("RAW ");
       ByteArrayOutputStream request = new ByteArrayOutputStream();
       if (raw) {
         String text = input.substring(4);
         request.writeBytes(text.isEmpty() ? "\r\n".getBytes(StandardCharsets.UTF_8)
             : (text.replace("|", "\r\n") + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.write(request.toByteArray());
+        out.flush();
       } else {
         List<String> args = new ArrayList<>();
         for (String a : input.split(" ")) {
@@ -319,9 +327,9 @@ class RedisDifferentialTest {
         }
         request.writeBytes(Resp.encode(args));
         request.writeBytes(MARKER_REQUEST);
+        out.write(request.toByteArray());
+        out.flush();
       }
-      out.write(request.toByteArray());
-      out.flush();
       s.setSoTimeout(1500);
       ByteArrayOutputStream got = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];
@@ -337,6 +345,7 @@ class RedisDifferentialTest {
             byte[] b = got.toByteArray();
             got.reset();
             got.write(b, 0, b.length - MARKER_REPLY.length);
+            keep = true;
             break;
           }
           if (raw && complete(got.toByteArray(), input)) {
@@ -351,7 +360,19 @@ class RedisDifferentialTest {
         got.writeBytes("<reset>".getBytes(StandardCharsets.UTF_8));
       }
       return got.toString(StandardCharsets.UTF_8).replace("\r\n", "\\r\\n");
+    } finally {
+      if (keep) {
+        KEPT.put(port, s);
+      } else {
+        s.close();
+      }
     }
+  }
+
+  /** Closes the kept connections. */
+  static void closeKept() {
+    KEPT.values().forEach(RedisDifferentialTest::closeQuietly);
+    KEPT.clear();
   }
 
   private static boolean endsWith(ByteArrayOutputStream got, byte[] suffix) {
