@@ -51,6 +51,7 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
   private final Consumer<F> setup;
   private final boolean behindLink;
   private final Object lifecycle = new Object();
+  private final ErrorShape guardedShape;
 
   private volatile NetworkLink link;
   private volatile int port;
@@ -61,12 +62,13 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
 
   protected AbstractFake(String name, Builder<?, F> builder) {
     this.name = name;
+    this.guardedShape = new GuardedShape(name, this::errorShape);
     this.host = builder.host;
     this.configuredPort = builder.port;
     this.clock = builder.clock;
     this.recorder = Recorder.create(builder.journalCapacity, builder.journalBodyLimit);
     this.seed = builder.seed;
-    this.decider = FaultDecider.create(seed, clock, recorder.journal(), this::errorShape);
+    this.decider = FaultDecider.create(seed, clock, recorder.journal(), this::guardedErrorShape);
     this.ids = new Ids(seed);
     this.setup = builder.setup;
     this.behindLink = builder.behindLink;
@@ -101,6 +103,14 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
   /** How this backend renders errors (injected fault statuses use it too). */
   protected ErrorShape errorShape() {
     return ErrorShape.DEFAULT;
+  }
+
+  /**
+   * {@link #errorShape()} as the engine renders with it: a shape that throws or answers null
+   * gives a plain-text 500 instead of no answer.
+   */
+  final ErrorShape guardedErrorShape() {
+    return guardedShape;
   }
 
   @SuppressWarnings("unchecked")

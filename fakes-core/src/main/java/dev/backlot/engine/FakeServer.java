@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,9 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
 
   private static final HttpString ALT_SVC = new HttpString("Alt-Svc");
 
+  /** How long an idle connection stays open by default (see {@link Builder#idleTimeout}). */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   private final long maxBodyBytes;
   private final Routes routes = new Routes();
   private final List<Stub> stubs = new CopyOnWriteArrayList<>();
@@ -82,6 +86,7 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
   private final boolean http2;
   private final boolean h2c;
   private final String altSvc;
+  private final int idleTimeoutMillis;
 
   private volatile EngineRuntime runtime;
   private volatile AcceptingChannel<? extends StreamConnection> listener;
@@ -97,6 +102,7 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     this.http2 = builder.http2;
     this.h2c = builder.h2c;
     this.altSvc = builder.altSvc;
+    this.idleTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.idleTimeout.toMillis());
     this.writer = new ResponseWriter(this);
     this.path = new RequestPath(this, writer);
     routes(routes);
@@ -129,13 +135,13 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
   protected Response noRoute(Request request) {
     List<String> allowed = routes.methodsFor(request.rawPath());
     if (!allowed.isEmpty()) {
-      return errorShape()
+      return guardedErrorShape()
           .render(405, "Method " + request.method() + " not allowed on " + request.path(), Map.of())
           .setHeader("Allow", String.join(", ", allowed));
     }
     List<String> near = nearMisses(request);
     Map<String, Object> details = near.isEmpty() ? Map.of() : Map.of("nearMisses", near);
-    return errorShape()
+    return guardedErrorShape()
         .render(404, "No route for " + request.method() + " " + request.path(), details);
   }
 
@@ -214,9 +220,16 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
                 // no listener-wide cap: the request path sets it per exchange (chunked bodies
                 // are capped by the request path itself)
                 .set(UndertowOptions.MAX_ENTITY_SIZE, -1L)
-                // -1: idle keep-alive connections stay open. 0 would close every connection as
-                // soon as it goes idle, racing pooled clients that reuse it ("no bytes" errors).
-                .set(UndertowOptions.NO_REQUEST_TIMEOUT, -1)
+                // How long a connection may sit with no request in progress (fresh, between
+                // keep-alive requests, or idle HTTP/2) before the fake closes it, as real servers
+                // do; a request in progress (a slow upload, an event stream, a fault's stall or
+                // delay) and an upgraded WebSocket are never cut by it. -1: never. Never 0, which
+                // closes a connection as soon as it goes idle, racing pooled clients that reuse
+                // it ("no bytes" errors).
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, idleTimeoutMillis > 0 ? idleTimeoutMillis : -1)
+                // request headers that stop arriving halfway count as idle too (else a client
+                // that sends half a request line would hold its connection forever)
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, idleTimeoutMillis > 0 ? idleTimeoutMillis : -1)
                 // h2c prior knowledge (the "PRI *" preface) is read by the HTTP/1 listener
                 .set(UndertowOptions.ENABLE_HTTP2, h2c)
                 .getMap();
@@ -399,12 +412,26 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     return maxBodyBytes;
   }
 
+  /**
+   * How long a connection with no request in progress stays open before the fake closes it
+   * ({@link Duration#ZERO}: forever); see {@link Builder#idleTimeout(Duration)}.
+   */
+  public Duration idleTimeout() {
+    return Duration.ofMillis(idleTimeoutMillis);
+  }
+
   Routes routeTable() {
     return routes;
   }
 
   ResponseWriter writer() {
     return writer;
+  }
+
+  /** Connections the fake holds open now (for tests of the idle timeout). */
+  int openConnections() {
+    connections.removeIf(c -> !c.isOpen());
+    return connections.size();
   }
 
   int nextConnection() {
@@ -448,6 +475,7 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
   public abstract static class Builder<B extends Builder<B, F>, F extends FakeServer<F>>
       extends AbstractFake.Builder<B, F> {
     private long maxBodyBytes = 64L * 1024 * 1024;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private TlsCertificates tls;
     private boolean http2 = true;
     private boolean h2c;
@@ -511,9 +539,36 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     }
 
     /**
+     * How long a connection with no request in progress stays open before the fake closes it
+     * (default {@link FakeServer#DEFAULT_IDLE_TIMEOUT}, 60 s; {@link Duration#ZERO}: never), so
+     * thousands of abandoned keep-alive connections are not held forever, as real servers reap
+     * them (nginx and aiohttp after 75 s, uvicorn after 5 s). It counts wall time, not the fake's
+     * clock, and applies to fresh connections, to keep-alive connections between requests, to
+     * idle HTTP/2 connections and to request headers that stop halfway. It never cuts a request
+     * in progress: a slow upload, an event stream, a long poll, a fault's delay or stall, nor an
+     * open WebSocket. Pooled clients should keep idle connections for less than this, or retry.
+     *
+     * <pre>{@code
+     * var api = HttpFake.builder().idleTimeout(Duration.ofSeconds(5)).start();
+     * }</pre>
+     */
+    public B idleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("idleTimeout must not be negative: " + timeout);
+      }
+      if (!timeout.isZero() && timeout.toMillis() == 0) {
+        throw new IllegalArgumentException("idleTimeout below a millisecond: " + timeout);
+      }
+      this.idleTimeout = timeout;
+      return self();
+    }
+
+    /**
      * Besides the shared keys ({@link AbstractFake.Builder#configure(String, JsonNode)}): {@code
-     * maxBodyBytes}, and {@code stubs}, e.g. {@code [{"method": "GET", "path": "/health",
-     * "status": 200, "json": {"ok": true}}]}.
+     * maxBodyBytes}, {@code idleTimeoutMs} (0: never; see {@link #idleTimeout(Duration)}), {@code
+     * tls}, {@code http2}, {@code h2c}, {@code altSvc}, and {@code stubs}, e.g. {@code
+     * [{"method": "GET", "path": "/health", "status": 200, "json": {"ok": true}}]}.
      */
     @Override
     protected List<String> settingKeys() {
@@ -525,6 +580,7 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
         case "maxBodyBytes" -> maxBodyBytes(longValue(key, value));
+        case "idleTimeoutMs" -> idleTimeout(Duration.ofMillis(longValue(key, value)));
         case "tls" -> {
           if (booleanValue(key, value)) {
             https();

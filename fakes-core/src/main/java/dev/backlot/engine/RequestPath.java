@@ -146,7 +146,7 @@ final class RequestPath {
         return;
       } catch (IOException bad) {
         Request req = toRequest(e, raw, connection);
-        writer.send(e, fake.errorShape().render(400,
+        writer.send(e, fake.guardedErrorShape().render(400,
             "Request body is not valid " + encoding.trim() + ": " + bad.getMessage(), Map.of()),
             journal(req), req, null);
         return;
@@ -182,7 +182,7 @@ final class RequestPath {
 
   private void tooBig(HttpServerExchange e, Entry entry, Request req) {
     e.setPersistent(false);
-    writer.send(e, fake.errorShape().render(413,
+    writer.send(e, fake.guardedErrorShape().render(413,
         "Request body exceeds the configured limit of " + fake.maxBodyBytes() + " bytes",
         Map.of()), entry, req, null);
   }
@@ -277,10 +277,10 @@ final class RequestPath {
         return false;
       }
     } catch (HttpError e) {
-      response = fake.errorShape().render(e);
+      response = fake.guardedErrorShape().render(e);
     } catch (Exception | StackOverflowError e) {
       response =
-          fake.errorShape().render(500, "The " + fake.name() + " fake failed: " + e, Map.of());
+          fake.guardedErrorShape().render(500, "The " + fake.name() + " fake failed: " + e, Map.of());
     }
     writer.send(ex, response, entry, req, null);
     return true;
@@ -292,10 +292,10 @@ final class RequestPath {
     try {
       response = fake.answer(req);
     } catch (HttpError e) {
-      response = fake.errorShape().render(e);
+      response = fake.guardedErrorShape().render(e);
     } catch (Exception | StackOverflowError e) {
       response =
-          fake.errorShape().render(500, "The " + fake.name() + " fake failed: " + e, Map.of());
+          fake.guardedErrorShape().render(500, "The " + fake.name() + " fake failed: " + e, Map.of());
     }
     writer.send(ex, response, entry, req, fault);
   }

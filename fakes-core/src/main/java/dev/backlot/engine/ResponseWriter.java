@@ -39,7 +39,7 @@ final class ResponseWriter {
               (r, err) -> {
                 Response actual =
                     err != null
-                        ? fake.errorShape().render(500, "deferred response failed: " + err, Map.of())
+                        ? fake.guardedErrorShape().render(500, "deferred response failed: " + err, Map.of())
                         : r;
                 ex.getIoThread().execute(() -> send(ex, actual, entry, req, fault));
               });

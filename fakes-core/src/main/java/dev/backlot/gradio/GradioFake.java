@@ -13,6 +13,7 @@ import dev.backlot.wire.Request;
 import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.jobs.JobEngine;
+import dev.backlot.jobs.JobSettings;
 import dev.backlot.jobs.JobState;
 import dev.backlot.jobs.Vocabulary;
 import dev.backlot.media.Media;
@@ -85,10 +86,7 @@ public final class GradioFake extends FakeServer<GradioFake> {
     this.maxQueueSize = b.maxQueueSize;
     this.maxFileSize = b.maxFileSize;
     this.appId = Math.floorMod(Media.seedOf("gradio app_id", faults().seed()), 1L << 53);
-    this.jobs = JobEngine.builder()
-        .clock(clock())
-        .maxRunning(b.concurrency)
-        .defaultDuration(b.jobDuration)
+    this.jobs = b.jobs.engine(clock())
         .defaultSteps(in -> in instanceof EventQueue.Event e ? e.steps : 0)
         .worker(job -> {
           EventQueue.Event e = (EventQueue.Event) job.input();
@@ -398,8 +396,8 @@ public final class GradioFake extends FakeServer<GradioFake> {
     private boolean showError;
     private Integer maxQueueSize;
     private long maxFileSize = Long.MAX_VALUE;
-    private int concurrency = 1;
-    private Duration jobDuration = JobEngine.DEFAULT_DURATION;
+    private final JobSettings<GradioFake> jobs =
+        new JobSettings<>(1, JobEngine.DEFAULT_DURATION, GradioFake::jobs);
 
     private Builder() {}
 
@@ -426,19 +424,13 @@ public final class GradioFake extends FakeServer<GradioFake> {
 
     /** {@code default_concurrency_limit}: calls running at once (default 1, as Gradio). */
     public Builder concurrency(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("concurrency must be at least 1: " + n);
-      }
-      this.concurrency = n;
+      jobs.concurrency(n);
       return this;
     }
 
     /** How long a queued call runs unless scripted otherwise (default 50 ms). */
     public Builder jobDuration(Duration d) {
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("jobDuration must not be negative: " + d);
-      }
-      this.jobDuration = d;
+      jobs.duration(d);
       return this;
     }
 
@@ -451,6 +443,14 @@ public final class GradioFake extends FakeServer<GradioFake> {
       return this;
     }
 
+    /**
+     * Launcher settings, with the meaning of the methods above: {@code preset} ({@code wan2gp}
+     * or {@code wan21}), {@code app}, {@code showError}, {@code maxQueueSize}, {@code
+     * maxFileSize}, {@code jobDurationMillis}; and the {@link JobSettings} every video fake
+     * shares: {@code concurrency}, {@code jobDurationMs} (the same as {@code jobDurationMillis})
+     * and {@code jobScript} (a list of {@link dev.backlot.jobs.ScriptConfig} rules, applied again
+     * after every reset).
+     */
     @Override
     protected List<String> settingKeys() {
       return withKeys(super.settingKeys(), "preset", "app", "showError", "maxQueueSize",
@@ -464,6 +464,9 @@ public final class GradioFake extends FakeServer<GradioFake> {
 
     @Override
     protected boolean configure(String key, JsonNode v) {
+      if (jobs.configure(key, v, this::setup)) {
+        return true;
+      }
       switch (key) {
         case "preset" -> app(switch (v.asText()) {
           case "wan2gp" -> Presets.wan2gp();
@@ -473,7 +476,6 @@ public final class GradioFake extends FakeServer<GradioFake> {
         case "app" -> app(AppConfig.read(v));
         case "showError" -> showError(v.asBoolean());
         case "maxQueueSize" -> maxQueueSize(intValue(key, v));
-        case "concurrency" -> concurrency(intValue(key, v));
         case "jobDurationMillis" -> jobDuration(Duration.ofMillis(longValue(key, v)));
         case "maxFileSize" -> maxFileSize(longValue(key, v));
         default -> {

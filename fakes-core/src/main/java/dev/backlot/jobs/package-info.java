@@ -4,7 +4,9 @@
  * at most N at once, FIFO; the test scripts them ({@link dev.backlot.jobs.JobScripts}) and asserts
  * on them ({@link dev.backlot.jobs.JobEngine#assertHealthy()}); fakes turn their events into
  * protocol messages ({@link dev.backlot.jobs.JobListener}) and their states into the backend's
- * words ({@link dev.backlot.jobs.Vocabulary}).
+ * words ({@link dev.backlot.jobs.Vocabulary}). The video fakes' builders share their job
+ * settings (jobs at once, job duration, a job script from config) through {@link
+ * dev.backlot.jobs.JobSettings}.
  *
  * <pre>{@code
  * ManualClock clock = Clock.manual();

@@ -12,6 +12,7 @@ import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.jobs.Job;
 import dev.backlot.jobs.JobEngine;
+import dev.backlot.jobs.JobSettings;
 import dev.backlot.jobs.JobState;
 import dev.backlot.jobs.ScriptConfig;
 import dev.backlot.jobs.Vocabularies;
@@ -108,10 +109,7 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
     this.downloadTtl = b.downloadTtl;
     this.fps = b.fps;
     this.files = new ExpiringFiles(clock(), () -> ids().hex(32));
-    this.jobs = JobEngine.builder()
-        .clock(clock())
-        .maxRunning(b.concurrency)
-        .defaultDuration(b.jobDuration)
+    this.jobs = b.jobs.engine(clock())
         .defaultSteps(3)
         .worker(job -> {
           Task t = tasks.get(job.id());
@@ -396,8 +394,8 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
    */
   public static final class Builder extends FakeServer.Builder<Builder, MiniMaxFake> {
     private final Set<String> apiKeys = new LinkedHashSet<>();
-    private int concurrency = 4;
-    private Duration jobDuration = Duration.ofSeconds(3);
+    private final JobSettings<MiniMaxFake> jobs =
+        new JobSettings<>(4, Duration.ofSeconds(3), MiniMaxFake::jobs);
     private long balance = -1;
     private int rateLimit;
     private int fps = 24;
@@ -413,19 +411,13 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
 
     /** How many tasks are Processing at once (default 4). */
     public Builder concurrency(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("concurrency must be at least 1: " + n);
-      }
-      this.concurrency = n;
+      jobs.concurrency(n);
       return this;
     }
 
     /** How long a task runs unless scripted otherwise (default 3 s on the fake's clock). */
     public Builder jobDuration(Duration d) {
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("jobDuration must not be negative: " + d);
-      }
-      this.jobDuration = d;
+      jobs.duration(d);
       return this;
     }
 
@@ -468,7 +460,9 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
      *  "jobScript": [{"next": 1, "fail": "output video is sensitive", "details": 1027}]}
      * }</pre>
      *
-     * {@code jobScript} is a list of {@link ScriptConfig} rules, applied again after every reset.
+     * {@code concurrency}, {@code jobDurationMs} and {@code jobScript} (a list of {@link
+     * ScriptConfig} rules, applied again after every reset) are the {@link JobSettings} every
+     * video fake shares.
      */
     @Override
     protected List<String> settingKeys() {
@@ -483,6 +477,9 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
 
     @Override
     protected boolean configure(String key, JsonNode value) {
+      if (jobs.configure(key, value, this::setup)) {
+        return true;
+      }
       switch (key) {
         case "apiKeys" -> {
           if (!value.isArray()) {
@@ -492,16 +489,10 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
           value.forEach(k -> keys.add(k.asText()));
           apiKeys(keys.toArray(String[]::new));
         }
-        case "concurrency" -> concurrency(intValue(key, value));
-        case "jobDurationMs" -> jobDuration(Duration.ofMillis(longValue(key, value)));
         case "balance" -> balance(longValue(key, value));
         case "rateLimit" -> rateLimit(intValue(key, value));
         case "fps" -> fps(intValue(key, value));
         case "downloadTtlSeconds" -> downloadTtl(Duration.ofSeconds(longValue(key, value)));
-        case "jobScript" -> {
-          ScriptConfig.check(value);
-          setup(f -> ScriptConfig.apply(f.jobs().script(), value));
-        }
         default -> {
           return super.configure(key, value);
         }

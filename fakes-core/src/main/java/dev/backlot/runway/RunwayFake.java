@@ -13,6 +13,7 @@ import dev.backlot.wire.Response;
 import dev.backlot.engine.Routes;
 import dev.backlot.jobs.Job;
 import dev.backlot.jobs.JobEngine;
+import dev.backlot.jobs.JobSettings;
 import dev.backlot.jobs.JobFailure;
 import dev.backlot.jobs.ScriptConfig;
 import dev.backlot.jobs.Vocabularies;
@@ -82,10 +83,7 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
     this.outputTtl = b.outputTtl;
     this.fps = b.fps;
     this.files = new ExpiringFiles(clock(), () -> ids().token(40));
-    this.jobs = JobEngine.builder()
-        .clock(clock())
-        .maxRunning(b.concurrency)
-        .defaultDuration(b.jobDuration)
+    this.jobs = b.jobs.engine(clock())
         .defaultSteps(4)
         .worker(job -> {
           Task t = tasks.get(job.id());
@@ -300,8 +298,8 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
   public static final class Builder extends FakeServer.Builder<Builder, RunwayFake> {
     private final Set<String> apiKeys = new LinkedHashSet<>();
     private final Set<String> versions = new LinkedHashSet<>(List.of(API_VERSION));
-    private int concurrency = 4;
-    private Duration jobDuration = Duration.ofSeconds(2);
+    private final JobSettings<RunwayFake> jobs =
+        new JobSettings<>(4, Duration.ofSeconds(2), RunwayFake::jobs);
     private int fps = 24;
     private Duration outputTtl = Duration.ofHours(24);
 
@@ -321,19 +319,13 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
 
     /** How many tasks run at once (the organisation's concurrency; default 4). */
     public Builder concurrency(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("concurrency must be at least 1: " + n);
-      }
-      this.concurrency = n;
+      jobs.concurrency(n);
       return this;
     }
 
     /** How long a task runs unless scripted otherwise (default 2 s on the fake's clock). */
     public Builder jobDuration(Duration d) {
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("jobDuration must not be negative: " + d);
-      }
-      this.jobDuration = d;
+      jobs.duration(d);
       return this;
     }
 
@@ -361,7 +353,9 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
      *  "jobScript": [{"next": 1, "fail": "Flagged", "details": "SAFETY.INPUT.TEXT"}]}
      * }</pre>
      *
-     * {@code jobScript} is a list of {@link ScriptConfig} rules, applied again after every reset.
+     * {@code concurrency}, {@code jobDurationMs} and {@code jobScript} (a list of {@link
+     * ScriptConfig} rules, applied again after every reset) are the {@link JobSettings} every
+     * video fake shares.
      */
     @Override
     protected List<String> settingKeys() {
@@ -376,17 +370,14 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
 
     @Override
     protected boolean configure(String key, JsonNode value) {
+      if (jobs.configure(key, value, this::setup)) {
+        return true;
+      }
       switch (key) {
         case "apiKeys" -> apiKeys(strings(key, value));
         case "versions" -> versions(strings(key, value));
-        case "concurrency" -> concurrency(intValue(key, value));
-        case "jobDurationMs" -> jobDuration(Duration.ofMillis(longValue(key, value)));
         case "fps" -> fps(intValue(key, value));
         case "outputTtlSeconds" -> outputTtl(Duration.ofSeconds(longValue(key, value)));
-        case "jobScript" -> {
-          ScriptConfig.check(value);
-          setup(f -> ScriptConfig.apply(f.jobs().script(), value));
-        }
         default -> {
           return super.configure(key, value);
         }

@@ -8,6 +8,7 @@ import dev.backlot.wire.Request;
 import dev.backlot.engine.Routes;
 import dev.backlot.jobs.Job;
 import dev.backlot.jobs.JobEngine;
+import dev.backlot.jobs.JobSettings;
 import dev.backlot.media.Media;
 import java.net.URI;
 import java.time.Duration;
@@ -97,10 +98,7 @@ public final class VeoFake extends FakeServer<VeoFake> {
     this.accessTokens = Set.copyOf(b.accessTokens);
     this.storage = b.storage;
     this.fps = b.fps;
-    this.jobs = JobEngine.builder()
-        .clock(clock())
-        .maxRunning(b.maxRunning)
-        .defaultDuration(b.duration)
+    this.jobs = b.jobs.engine(clock())
         .defaultSteps(0)
         .worker(this::work)
         .build();
@@ -379,8 +377,7 @@ public final class VeoFake extends FakeServer<VeoFake> {
     private final Set<String> accessTokens = new LinkedHashSet<>();
     private GcsSink storage;
     private int fps = 24;
-    private int maxRunning = 8;
-    private Duration duration = DEFAULT_DURATION;
+    private final JobSettings<VeoFake> jobs = new JobSettings<>(8, DEFAULT_DURATION, VeoFake::jobs);
 
     private Builder() {}
 
@@ -416,10 +413,7 @@ public final class VeoFake extends FakeServer<VeoFake> {
 
     /** How long an operation runs on the fake's clock (default {@link #DEFAULT_DURATION}). */
     public Builder duration(Duration d) {
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("duration must not be negative: " + d);
-      }
-      this.duration = d;
+      jobs.duration(d);
       return this;
     }
 
@@ -434,13 +428,22 @@ public final class VeoFake extends FakeServer<VeoFake> {
 
     /** How many operations run at once; the rest wait, not done (default 8). */
     public Builder maxRunning(int n) {
-      if (n < 1) {
-        throw new IllegalArgumentException("maxRunning must be at least 1: " + n);
-      }
-      this.maxRunning = n;
+      jobs.concurrency(n);
       return this;
     }
 
+    /**
+     * Launcher settings, with the meaning of the methods above: {@code models}, {@code apiKeys},
+     * {@code accessTokens}, {@code durationMs}, {@code fps}, {@code maxRunning}; and the {@link
+     * JobSettings} every video fake shares: {@code concurrency} (the same as {@code maxRunning}),
+     * {@code jobDurationMs} (the same as {@code durationMs}) and {@code jobScript} (a list of
+     * {@link dev.backlot.jobs.ScriptConfig} rules, applied again after every reset).
+     *
+     * <pre>{@code
+     * {"apiKeys": ["k1"], "durationMs": 2000, "maxRunning": 2,
+     *  "jobScript": [{"next": 1, "fail": "quota", "details": 8}]}
+     * }</pre>
+     */
     @Override
     protected List<String> settingKeys() {
       return withKeys(super.settingKeys(), "models", "apiKeys", "accessTokens", "durationMs",
@@ -454,6 +457,9 @@ public final class VeoFake extends FakeServer<VeoFake> {
 
     @Override
     protected boolean configure(String key, JsonNode value) {
+      if (jobs.configure(key, value, this::setup)) {
+        return true;
+      }
       switch (key) {
         case "models" -> models(strings(key, value));
         case "apiKeys" -> apiKeys(strings(key, value));

@@ -21,13 +21,17 @@ public interface ErrorShape {
     return render(error.status(), error.getMessage(), error.details());
   }
 
-  /** {@code {"error": {"status": 404, "message": "...", ...details}}}. */
+  /**
+   * {@code {"error": {"status": 404, "message": "...", ...details}}}: each detail as the JSON of
+   * its value, a String as a JSON string (never parsed), a Map or List as an object or array.
+   */
   ErrorShape DEFAULT =
       (status, message, details) -> {
         ObjectNode error = Json.object();
         error.put("status", status);
         error.put("message", message);
-        details.forEach((k, v) -> error.set(k, Json.tree(v)));
+        // valueToTree, not Json.tree: a String detail is text ("conflict"), not JSON to parse
+        details.forEach((k, v) -> error.set(k, Json.mapper().valueToTree(v)));
         ObjectNode body = Json.object();
         body.set("error", error);
         return Response.json(status, body);

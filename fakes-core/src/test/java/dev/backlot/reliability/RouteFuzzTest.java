@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.backlot.cablecast.CablecastFake;
 import dev.backlot.comfyui.ComfyUiFake;
+import dev.backlot.gradio.GradioFake;
 import dev.backlot.minimax.MiniMaxFake;
 import dev.backlot.runway.RunwayFake;
 import dev.backlot.veo.VeoFake;
@@ -79,6 +80,10 @@ class RouteFuzzTest {
     }
   }
 
+  /** The api_names of the Gradio fake's default app (Wan2GP). */
+  private static final java.util.Set<String> GRADIO_API_NAMES = dev.backlot.gradio.Presets.wan2gp()
+      .endpoints().stream().map(dev.backlot.gradio.Endpoint::apiName).collect(java.util.stream.Collectors.toSet());
+
   /** A request as sent, for the failure message (and replay). */
   record Sent(String method, String path, Map<String, String> headers, String bodyKind, int status) {}
 
@@ -123,6 +128,15 @@ class RouteFuzzTest {
             s -> false,
             f -> assertThat(get(f, "/v1/query/video_generation?task_id=1")).startsWith("HTTP/1.1 200"))
             .withCredentials(Map.of("Authorization", "Bearer fuzz"))),
+        Arguments.of(new Target("gradio",
+            () -> GradioFake.builder().start(),
+            // Gradio's own 500 "Internal Server Error" for an api_name the app does not have
+            // (FnIndexInferError; see the gradio package docs); a known name never 500s here
+            s -> s.method().equals("POST")
+                && s.path().replaceFirst("\\?.*", "").matches("(/gradio_api)?/(call|run|api)/[^/]*")
+                && !GRADIO_API_NAMES.contains(s.path().replaceFirst("\\?.*", "").replaceFirst(".*/", "")),
+            f -> assertThat(get(f, "/config")).startsWith("HTTP/1.1 200"))
+            .withLivePath(RouteFuzzTest::gradioCall)),
         Arguments.of(new Target("cablecast",
             () -> CablecastFake.builder().start(),
             s -> false,
@@ -342,6 +356,18 @@ class RouteFuzzTest {
         throw new AssertionError(e);
       }
     }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger GRADIO_LIVE =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A real endpoint's call routes, so fuzzed bodies reach its input checks past the name lookup. */
+  private static String[] gradioCall(FakeServer<?> fake) {
+    return switch (GRADIO_LIVE.getAndIncrement() % 3) {
+      case 0 -> new String[] {"POST", "/gradio_api/call/generate_video"};
+      case 1 -> new String[] {"POST", "/gradio_api/run/generate_video"};
+      default -> new String[] {"POST", "/gradio_api/queue/join"};
+    };
   }
 
   private static String get(FakeServer<?> fake, String path) {
