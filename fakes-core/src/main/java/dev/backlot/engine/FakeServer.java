@@ -166,7 +166,8 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
    * The answer when it is known never to block, for the request path to write right on the IO
    * thread; null when the request must go to a worker: a fake filter is installed, the matching
    * stub runs the test's own code ({@code respondWith}, {@code when}), or the matching route is
-   * not {@linkplain Routes#nonBlocking() declared non-blocking}, or nothing matches (no-route
+   * not {@linkplain Routes#nonBlocking() declared non-blocking} (for this request: {@link
+   * Routes#nonBlockingWhen}), or nothing matches (no-route
    * answers may be overridden). Stubs are tried first, newest first, as {@link #answer} does.
    */
   final Response answerInline(Request req) throws Exception {
@@ -190,7 +191,8 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
       }
     }
     Routes.Match m = routes.find(method, raw, false);
-    if (m == null || !m.route().isNonBlocking()) {
+    // the condition sees the request itself, so a body it parses stays parsed for the worker
+    if (m == null || !m.route().runsInline(req)) {
       return null;
     }
     return m.route().handler().handle(req.withPathParams(m.params()));

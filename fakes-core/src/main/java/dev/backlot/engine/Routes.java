@@ -1,11 +1,13 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.Request;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * The routes of one fake: its backend's protocol. Routes are tried in the order they were added;
@@ -69,10 +71,34 @@ public final class Routes {
    * @throws IllegalStateException if no HTTP route was added yet
    */
   public Routes nonBlocking() {
+    return mark(ALWAYS, "nonBlocking()");
+  }
+
+  /**
+   * Declares the route added last non-blocking for the requests {@code inline} accepts; the
+   * others (a streamed answer, one that runs code the test supplied, one that waits) go to a
+   * worker as usual. The condition runs on the IO thread before the path variables are bound,
+   * so it too must only look at the request and memory. A body it parses with {@link
+   * Request#json()} stays parsed for the handler.
+   *
+   * <pre>{@code
+   * routes.post("/v1/chat/completions", this::chat)
+   *     .nonBlockingWhen(req -> !req.json().path("stream").asBoolean(false));
+   * }</pre>
+   *
+   * @throws IllegalStateException if no HTTP route was added yet
+   */
+  public Routes nonBlockingWhen(Predicate<Request> inline) {
+    return mark(java.util.Objects.requireNonNull(inline, "inline"), "nonBlockingWhen()");
+  }
+
+  private static final Predicate<Request> ALWAYS = r -> true;
+
+  private Routes mark(Predicate<Request> inline, String what) {
     if (routes.isEmpty() || routes.get(routes.size() - 1).webSocket() != null) {
-      throw new IllegalStateException("nonBlocking() follows an HTTP route");
+      throw new IllegalStateException(what + " follows an HTTP route");
     }
-    routes.get(routes.size() - 1).markNonBlocking();
+    routes.get(routes.size() - 1).markNonBlocking(inline);
     return this;
   }
 
