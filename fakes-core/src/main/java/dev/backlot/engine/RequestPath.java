@@ -149,7 +149,7 @@ final class RequestPath {
       }
     }
     Request req = toRequest(e, body, connection);
-    if (!faults.hasHttpRules()) {
+    if (!faults.mayActOn(req)) { // no rule, or none for this method and path: no lock either
       Entry entry = journal(req);
       if (!inline(e, req, entry)) {
         e.dispatch(e.getConnection().getWorker(), () -> process(e, req, entry, null));

@@ -89,7 +89,8 @@ final class ResponseWriter {
       }
       return;
     }
-    rec.complete(entry, response.status(), bodyForJournal(response));
+    // the journal keeps the body's bytes (no copy) and makes its text only if someone reads it
+    rec.complete(entry, response.status(), response.body(), response.header("Content-Type"));
     if (response.isNoRoute()) {
       rec.outcome(entry, Entry.NO_ROUTE);
     }

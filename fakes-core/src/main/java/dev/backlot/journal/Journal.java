@@ -1,12 +1,16 @@
 package dev.backlot.journal;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -20,6 +24,11 @@ import java.util.function.Predicate;
  * int n = fake.journal().count(RequestPattern.get("/queue"));
  * Entry last = fake.journal().last().orElseThrow();
  * }</pre>
+ *
+ * <p>Recording takes no lock: an entry keeps references to what the request already holds
+ * (headers, a body within the limit) and copies a body only past the limit, only up to it; a
+ * response body is kept the same way and turned into text only when read. Readers see a
+ * snapshot in id order.
  */
 public final class Journal {
 
@@ -30,8 +39,14 @@ public final class Journal {
 
   private final int capacity;
   private final int bodyLimit;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  private long total;
+  private final ConcurrentLinkedQueue<Entry> entries = new ConcurrentLinkedQueue<>();
+  // Ids handed out since the last clear; the queue may briefly hold more than capacity while an
+  // append trims, so `held` counts what readers may see.
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicInteger held = new AtomicInteger();
+  private final AtomicReference<Entry> newest = new AtomicReference<>();
+  // Bumped by clear(): an append that raced with it is dropped with the rest.
+  private volatile int epoch;
 
   public Journal() {
     this(DEFAULT_CAPACITY, DEFAULT_BODY_LIMIT);
@@ -45,6 +60,16 @@ public final class Journal {
     this.bodyLimit = bodyLimit;
   }
 
+  /** How many entries this journal keeps at most. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /** How many bytes of each request body an entry keeps. */
+  public int bodyLimit() {
+    return bodyLimit;
+  }
+
   /** Appends an entry; the body is capped at the journal's body limit. Reached via {@link Recorder}. */
   Entry record(
       Entry.Kind kind,
@@ -55,30 +80,61 @@ public final class Journal {
       Map<String, List<String>> headers,
       byte[] body) {
     byte[] kept = body.length <= bodyLimit ? body : Arrays.copyOf(body, bodyLimit);
-    synchronized (entries) {
-      Entry e = new Entry(++total, kind, time, method, path, query, headers, kept, body.length);
-      if (entries.size() == capacity) {
-        entries.removeFirst();
-      }
-      entries.addLast(e);
+    int era = epoch;
+    Entry e = new Entry(ids.incrementAndGet(), kind, time, method, path, query, headers, kept, body.length);
+    entries.offer(e);
+    held.incrementAndGet();
+    newest.set(e); // of appends at the same moment, any may end up "newest"
+    if (era != epoch) {
+      forget(e);
       return e;
     }
+    trim();
+    return e;
+  }
+
+  // Drops the oldest entries until the journal is within its bounds. Each drop first claims its
+  // place in `held`, so concurrent appends never drop more than their own excess.
+  private void trim() {
+    int h;
+    while ((h = held.get()) > capacity) {
+      if (held.compareAndSet(h, h - 1)) {
+        Entry old = entries.poll();
+        if (old == null) { // a concurrent clear() took it
+          held.incrementAndGet();
+          return;
+        }
+      }
+    }
+  }
+
+  private void forget(Entry e) {
+    if (entries.remove(e)) {
+      held.decrementAndGet();
+    }
+    newest.compareAndSet(e, null);
   }
 
   /** Drops every entry and restarts numbering. */
   public void clear() {
-    synchronized (entries) {
-      entries.clear();
-      total = 0;
+    epoch++; // only ever from one thread at a time in practice (reset, close); racy bumps still change it
+    while (entries.poll() != null) {
+      held.decrementAndGet();
     }
+    ids.set(0);
+    newest.set(null);
   }
 
   /** A snapshot of the entries held, oldest first. */
   public List<Entry> entries() {
-    synchronized (entries) {
-      return List.copyOf(entries);
-    }
+    Entry[] all = entries.toArray(new Entry[0]);
+    // appends from several threads may land slightly out of id order; readers see id order
+    Arrays.sort(all, BY_ID);
+    int from = Math.max(0, all.length - capacity); // an append's excess not trimmed yet
+    return List.of(all).subList(from, all.length);
   }
+
+  private static final Comparator<Entry> BY_ID = Comparator.comparingLong(Entry::id);
 
   /** The HTTP requests held, oldest first. */
   public List<Entry> requests() {
@@ -87,24 +143,18 @@ public final class Journal {
 
   /** How many entries were ever recorded since the last clear, dropped ones included. */
   public long total() {
-    synchronized (entries) {
-      return total;
-    }
+    return ids.get();
   }
 
   public int size() {
-    synchronized (entries) {
-      return entries.size();
-    }
+    return Math.max(0, Math.min(held.get(), capacity));
   }
 
   public List<Entry> find(Predicate<? super Entry> filter) {
     List<Entry> out = new ArrayList<>();
-    synchronized (entries) {
-      for (Entry e : entries) {
-        if (filter.test(e)) {
-          out.add(e);
-        }
+    for (Entry e : entries()) {
+      if (filter.test(e)) {
+        out.add(e);
       }
     }
     return out;
@@ -112,11 +162,9 @@ public final class Journal {
 
   public int count(Predicate<? super Entry> filter) {
     int n = 0;
-    synchronized (entries) {
-      for (Entry e : entries) {
-        if (filter.test(e)) {
-          n++;
-        }
+    for (Entry e : entries) {
+      if (filter.test(e)) {
+        n++;
       }
     }
     return n;
@@ -124,20 +172,16 @@ public final class Journal {
 
   /** The newest entry of any kind. */
   public Optional<Entry> last() {
-    synchronized (entries) {
-      return Optional.ofNullable(entries.peekLast());
-    }
+    return Optional.ofNullable(newest.get());
   }
 
   /** The newest entry matching {@code filter}. */
   public Optional<Entry> last(Predicate<? super Entry> filter) {
-    synchronized (entries) {
-      var it = entries.descendingIterator();
-      while (it.hasNext()) {
-        Entry e = it.next();
-        if (filter.test(e)) {
-          return Optional.of(e);
-        }
+    List<Entry> all = entries();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Entry e = all.get(i);
+      if (filter.test(e)) {
+        return Optional.of(e);
       }
     }
     return Optional.empty();

@@ -51,6 +51,15 @@ public final class Recorder {
     entry.complete(status, responseBody);
   }
 
+  /**
+   * Records the response of {@code entry} from its bytes, without copying them: the text
+   * {@link Entry#responseBody()} shows (capped at 4,096 bytes; a binary body by its size and
+   * {@code contentType}) is made only when read. The bytes must not change afterwards.
+   */
+  public void complete(Entry entry, int status, byte[] body, String contentType) {
+    entry.complete(status, body, contentType);
+  }
+
   /** Notes a fault rule that acted on {@code entry}'s exchange. */
   public void fault(Entry entry, String description) {
     entry.fault(description);

@@ -100,4 +100,62 @@ class JournalTest {
     assertThat(RequestPattern.post("/prompt").mismatches(journal.last().orElseThrow()))
         .containsExactly("method was GET, not POST");
   }
+
+  @Test
+  void appendsFromManyThreadsAreAllNumberedAndReadBackInIdOrder() throws Exception {
+    Journal j = new Journal(1_000, 8);
+    int threads = 4;
+    int each = 2_000;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> ts = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int n = t;
+      Thread th = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < each; i++) {
+          j.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/t/" + n, "", Map.of(), new byte[0]);
+        }
+      });
+      th.start();
+      ts.add(th);
+    }
+    go.countDown();
+    for (Thread th : ts) {
+      th.join();
+    }
+    assertThat(j.total()).isEqualTo(threads * each);
+    assertThat(j.size()).isEqualTo(1_000);
+    List<Entry> held = j.entries();
+    assertThat(held).hasSize(1_000);
+    assertThat(held).extracting(Entry::id).isSorted().doesNotHaveDuplicates();
+    assertThat(held.get(held.size() - 1).id()).isEqualTo(threads * each);
+    assertThat(j.count(e -> true)).isEqualTo(1_000);
+  }
+
+  @Test
+  void responseBodiesAreKeptAsBytesAndReadAsText() {
+    Recorder rec = Recorder.create(5, 8);
+    Entry small = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/s", "", Map.of(), new byte[0]);
+    rec.complete(small, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8), "application/json");
+    assertThat(small.responseBody()).isEqualTo("{\"ok\":true}");
+    assertThat(small.status()).isEqualTo(200);
+    assertThat(small.completed()).isTrue();
+
+    Entry big = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/b", "", Map.of(), new byte[0]);
+    rec.complete(big, 200, "é".repeat(3_000).getBytes(StandardCharsets.UTF_8), "text/plain");
+    assertThat(big.responseBody()).hasSize(2_048 + 3).endsWith("...");
+
+    Entry bin = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/p", "", Map.of(), new byte[0]);
+    rec.complete(bin, 200, new byte[70_000], "image/png");
+    assertThat(bin.responseBody()).isEqualTo("(70000 bytes image/png)");
+
+    Entry none = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/n", "", Map.of(), new byte[0]);
+    rec.complete(none, 204, new byte[0], null);
+    assertThat(none.responseBody()).isEmpty();
+    assertThat(none.toString()).contains("-> 204");
+  }
 }
