@@ -1,5 +1,7 @@
 package dev.backlot.journal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.time.Duration;
@@ -72,6 +74,33 @@ public final class Entry {
 
   /** How many bytes of a text response body an entry keeps. */
   static final int RESPONSE_LIMIT = 4096;
+
+  // The response bytes the journal counted for this entry: 0 none yet, > 0 that many, RELEASED
+  // once the journal dropped it (then nothing more is counted).
+  private static final int RELEASED = -1;
+  private static final VarHandle COUNTED;
+
+  static {
+    try {
+      COUNTED = MethodHandles.lookup().findVarHandle(Entry.class, "counted", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @SuppressWarnings("unused") // through COUNTED
+  private volatile int counted;
+
+  /** Claims {@code n} response bytes for the journal's count; false if dropped or counted already. */
+  boolean countResponse(int n) {
+    return COUNTED.compareAndSet(this, 0, n);
+  }
+
+  /** Marks the entry dropped; returns the bytes the journal counted for it, to subtract. */
+  long release() {
+    int c = (int) COUNTED.getAndSet(this, RELEASED);
+    return body.length + (c > 0 ? c : 0);
+  }
 
   Entry(
       long id,

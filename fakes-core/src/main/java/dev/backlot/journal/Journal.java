@@ -15,8 +15,10 @@ import java.util.function.Predicate;
 
 /**
  * Everything a fake received and sent, newest last, bounded so a long test never runs out of
- * memory: once {@code capacity} entries are held the oldest are dropped (and {@link #total()}
- * still counts them).
+ * memory: by entry count ({@code capacity}) and by the bytes of the bodies it holds ({@code
+ * maxBytes}: request bodies as kept, up to {@code bodyLimit} each, plus response bodies as kept,
+ * up to 4 KB each). Past either bound the oldest entries are dropped ({@link #total()} still
+ * counts them); the newest entry always stays, even alone over {@code maxBytes}.
  *
  * <pre>{@code
  * fake.journal().verify(RequestPattern.post("/prompt").bodyContains("KSampler"));
@@ -36,14 +38,18 @@ public final class Journal {
   public static final int DEFAULT_CAPACITY = 10_000;
   /** Default bytes of each body kept. */
   public static final int DEFAULT_BODY_LIMIT = 16 * 1024;
+  /** Default cap on the body bytes one journal holds (32 MiB). */
+  public static final long DEFAULT_MAX_BYTES = 32L * 1024 * 1024;
 
   private final int capacity;
   private final int bodyLimit;
+  private final long maxBytes;
   private final ConcurrentLinkedQueue<Entry> entries = new ConcurrentLinkedQueue<>();
   // Ids handed out since the last clear; the queue may briefly hold more than capacity while an
   // append trims, so `held` counts what readers may see.
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger held = new AtomicInteger();
+  private final AtomicLong bytes = new AtomicLong();
   private final AtomicReference<Entry> newest = new AtomicReference<>();
   // Bumped by clear(): an append that raced with it is dropped with the rest.
   private volatile int epoch;
@@ -53,11 +59,33 @@ public final class Journal {
   }
 
   public Journal(int capacity, int bodyLimit) {
-    if (capacity < 1 || bodyLimit < 0) {
-      throw new IllegalArgumentException("capacity >= 1 and bodyLimit >= 0");
+    this(capacity, bodyLimit, DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * A journal of at most {@code capacity} entries, keeping {@code bodyLimit} bytes of each
+   * request body, and dropping its oldest entries while the body bytes it holds exceed {@code
+   * maxBytes}.
+   */
+  public Journal(int capacity, int bodyLimit, long maxBytes) {
+    if (capacity < 1 || bodyLimit < 0 || maxBytes < 0) {
+      throw new IllegalArgumentException(
+          "journal: capacity >= 1, bodyLimit >= 0 and maxBytes >= 0 (got " + capacity + ", "
+              + bodyLimit + ", " + maxBytes + ")");
     }
     this.capacity = capacity;
     this.bodyLimit = bodyLimit;
+    this.maxBytes = maxBytes;
+  }
+
+  /** The cap on the body bytes this journal holds. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** The body bytes (request and response, as kept) of the entries held now. */
+  public long bytes() {
+    return Math.max(0, bytes.get());
   }
 
   /** How many entries this journal keeps at most. */
@@ -84,6 +112,7 @@ public final class Journal {
     Entry e = new Entry(ids.incrementAndGet(), kind, time, method, path, query, headers, kept, body.length);
     entries.offer(e);
     held.incrementAndGet();
+    bytes.addAndGet(kept.length);
     newest.set(e); // of appends at the same moment, any may end up "newest"
     if (era != epoch) {
       forget(e);
@@ -93,17 +122,30 @@ public final class Journal {
     return e;
   }
 
-  // Drops the oldest entries until the journal is within its bounds. Each drop first claims its
-  // place in `held`, so concurrent appends never drop more than their own excess.
+  /** Counts the response bytes {@code e} now keeps (once), then keeps within the bounds. */
+  void responseKept(Entry e, int kept) {
+    if (kept > 0 && e.countResponse(kept)) {
+      bytes.addAndGet(kept);
+      trim();
+    }
+  }
+
+  // Drops the oldest entries until the journal is within its bounds (the newest always stays).
+  // Each drop first claims its place in `held`, so concurrent appends drop no more than their
+  // own excess.
   private void trim() {
-    int h;
-    while ((h = held.get()) > capacity) {
+    while (true) {
+      int h = held.get();
+      if (h <= capacity && (h <= 1 || bytes.get() <= maxBytes)) {
+        return;
+      }
       if (held.compareAndSet(h, h - 1)) {
         Entry old = entries.poll();
         if (old == null) { // a concurrent clear() took it
           held.incrementAndGet();
           return;
         }
+        bytes.addAndGet(-old.release());
       }
     }
   }
@@ -111,6 +153,7 @@ public final class Journal {
   private void forget(Entry e) {
     if (entries.remove(e)) {
       held.decrementAndGet();
+      bytes.addAndGet(-e.release());
     }
     newest.compareAndSet(e, null);
   }
@@ -118,8 +161,10 @@ public final class Journal {
   /** Drops every entry and restarts numbering. */
   public void clear() {
     epoch++; // only ever from one thread at a time in practice (reset, close); racy bumps still change it
-    while (entries.poll() != null) {
+    Entry e;
+    while ((e = entries.poll()) != null) {
       held.decrementAndGet();
+      bytes.addAndGet(-e.release());
     }
     ids.set(0);
     newest.set(null);
