@@ -176,19 +176,9 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     }
     String method = req.method();
     String raw = req.rawPath();
-    for (Stub s : stubs) {
-      if (s.matchesMethod(method)) {
-        Map<String, String> params = s.template().match(raw);
-        if (params != null) {
-          if (!s.nonBlocking()) {
-            return null;
-          }
-          Request r = req.withPathParams(params);
-          if (s.accepts(r)) {
-            return s.answer(r);
-          }
-        }
-      }
+    Response stubbed = stubs.isEmpty() ? null : inlineStub(req, method, raw); // no iterator if none
+    if (stubbed != null) {
+      return stubbed == MUST_DISPATCH ? null : stubbed;
     }
     Routes.Match m = routes.find(method, raw, false);
     // the condition sees the request itself, so a body it parses stays parsed for the worker
@@ -196,6 +186,29 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
       return null;
     }
     return m.route().handler().handle(req.withPathParams(m.params()));
+  }
+
+  // A stub matched but runs the test's code: the request goes to a worker.
+  private static final Response MUST_DISPATCH = Response.status(500);
+
+  // The first matching stub's fixed answer, MUST_DISPATCH, or null when no stub matches.
+  private Response inlineStub(Request req, String method, String raw) throws Exception {
+    for (Stub s : stubs) {
+      if (s.matchesMethod(method)) {
+        Map<String, String> params = s.template().match(raw);
+        if (params != null) {
+          if (!s.nonBlocking()) {
+            return MUST_DISPATCH;
+          }
+          Request r = req.withPathParams(params);
+          if (s.accepts(r)) {
+            Response answer = s.answer(r);
+            return answer != null ? answer : MUST_DISPATCH;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- transport

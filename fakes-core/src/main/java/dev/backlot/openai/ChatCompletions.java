@@ -55,7 +55,8 @@ final class ChatCompletions {
     if (mock != null) {
       reply = mock.reply;
     } else {
-      reply = fake.replies().programmed(new LlmRequest("chat/completions", model, prompt, messages, body, req));
+      reply = !fake.replies().any() ? null
+          : fake.replies().programmed(new LlmRequest("chat/completions", model, prompt, messages, body, req));
       if (reply == null && Replies.wantsToolCall(body, last)) {
         reply = Replies.autoToolCall(body, prompt);
       }

@@ -85,14 +85,28 @@ final class JsonBytes {
     return this;
   }
 
-  /** Appends a whole number. */
+  /** Appends a whole number, as {@link Long#toString(long)} writes it. */
   JsonBytes number(long v) {
-    if (v >= 0 && v < 10) {
-      ensure(1);
-      buf[len++] = (byte) ('0' + v);
-      return this;
+    if (v == Long.MIN_VALUE) {
+      return raw(ascii(Long.toString(v)));
     }
-    return raw(ascii(Long.toString(v)));
+    ensure(20);
+    byte[] b = buf;
+    if (v < 0) {
+      b[len++] = '-';
+      v = -v;
+    }
+    int digits = 1;
+    for (long x = v; x >= 10; x /= 10) {
+      digits++;
+    }
+    int end = len + digits;
+    for (int p = end - 1; p >= len; p--) {
+      b[p] = (byte) ('0' + (v % 10));
+      v /= 10;
+    }
+    len = end;
+    return this;
   }
 
   /** The bytes written, as a new array. */

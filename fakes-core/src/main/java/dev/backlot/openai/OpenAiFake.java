@@ -315,7 +315,10 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
 
   /** LiteLLM's response headers of a call, added in one copy. */
   Response callHeaders(Response r, String model) {
-    Response.Header[] fixed = modelHeaders.computeIfAbsent(model, OpenAiFake::modelHeaders);
+    Response.Header[] fixed = modelHeaders.get(model);
+    if (fixed == null) {
+      fixed = modelHeaders.computeIfAbsent(model, OpenAiFake::modelHeaders);
+    }
     return r.headers(new Response.Header("x-litellm-call-id", ids().uuid()), fixed[0], fixed[1], fixed[2], fixed[3]);
   }
 

@@ -59,6 +59,11 @@ final class Replies {
     rules.add(0, new Rule("replyWith(...)", Objects.requireNonNull(fn, "fn")));
   }
 
+  /** Whether any rule or a default reply is programmed (else {@link #programmed} is null). */
+  boolean any() {
+    return defaultReply != null || !rules.isEmpty();
+  }
+
   /** The first rule's reply, else the default, else null. */
   Reply programmed(LlmRequest call) {
     for (Rule r : rules) {

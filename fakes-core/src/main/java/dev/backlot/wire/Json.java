@@ -47,6 +47,10 @@ public final class Json {
 
   /** Parses {@code bytes}; malformed input is a 400 {@link HttpError}. */
   public static JsonNode parse(byte[] bytes) {
+    JsonNode fast = FastJson.parse(bytes, NODES); // the usual small ASCII body; else Jackson
+    if (fast != null) {
+      return fast;
+    }
     try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
       JsonNode node = readTree(p);
       if (node == null) {

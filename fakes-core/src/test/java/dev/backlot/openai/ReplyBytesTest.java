@@ -46,6 +46,21 @@ class ReplyBytesTest {
   }
 
   @Test
+  void numbersAreWrittenAsLongToStringWritesThem() {
+    for (long v : new long[] {0, 7, 10, -1, -10, 99, 1_767_000_000L, Long.MAX_VALUE, Long.MIN_VALUE,
+        Integer.MIN_VALUE}) {
+      assertThat(new String(JsonBytes.get().number(v).toBytes(), StandardCharsets.US_ASCII))
+          .isEqualTo(Long.toString(v));
+    }
+    SplittableRandom rnd = new SplittableRandom(5);
+    for (int i = 0; i < 1_000; i++) {
+      long v = rnd.nextLong() >> rnd.nextInt(64);
+      assertThat(new String(JsonBytes.get().number(v).toBytes(), StandardCharsets.US_ASCII))
+          .isEqualTo(Long.toString(v));
+    }
+  }
+
+  @Test
   void aLongStringGrowsTheBuffer() throws IOException {
     String s = EDGES.repeat(2_000);
     assertThat(written(s)).isEqualTo(jackson(s));

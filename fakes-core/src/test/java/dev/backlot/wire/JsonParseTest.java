@@ -13,8 +13,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Json#parse} builds its tree straight from the parser's tokens: the tree must be the one
- * {@code ObjectMapper.readTree} builds (same node classes, same values, same key order), and a
+ * {@link Json#parse} builds its tree without a deserialization context, and a small ASCII body
+ * without a Jackson parser at all ({@link FastJson}): the tree must be the one {@code
+ * ObjectMapper.readTree} builds (same node classes, same values, same key order), and a
  * malformed body the same 400 message.
  */
 class JsonParseTest {
@@ -64,6 +65,68 @@ class JsonParseTest {
     }
     assertThatThrownBy(() -> Json.parse("  ")).isInstanceOf(HttpError.class)
         .hasMessage("Request body is empty; expected JSON");
+  }
+
+  @Test
+  void theFastPathTakesTheUsualBodiesAndLeavesTheRestToJackson() {
+    assertThat(FastJson.parse(bytes(
+        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say \\\"hi\\\"\\n\"}],"
+            + "\"temperature\":0.2,\"n\":1,\"stream\":false,\"stop\":null}"),
+        Json.mapper().getNodeFactory())).isNotNull();
+    for (String other : List.of("\"caf\u00e9\"", "{\"a\":\"caf\u00e9\"}", "{\"a\":\"\u0001\"}", "1",
+        "{\"a\":12345678901234567890}", "{\"a\":1,}", "", "  ", "[" .repeat(300) + "]".repeat(300),
+        "{\"a\":\"" + "x".repeat(FastJson.MAX_BYTES) + "\"}")) {
+      assertThat(FastJson.parse(bytes(other), Json.mapper().getNodeFactory())).as(other).isNull();
+    }
+  }
+
+  @Test
+  void mutatedBodiesGetJacksonsTreeOrJacksonsMessage() throws IOException {
+    SplittableRandom rnd = new SplittableRandom(11);
+    String[] noise = {"\"", "\\", "{", "}", "[", "]", ",", ":", "0", "-", ".", "e", "t", "n", " ", "\u0001",
+        "\u00e9", "x", "1", "\\u12", "\\u00e9"};
+    for (int i = 0; i < 3_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      if (rnd.nextBoolean()) {
+        sb.append('{').append("\"k\":");
+        value(rnd, sb, 1);
+        sb.append('}');
+      } else {
+        sb.append('[');
+        value(rnd, sb, 1);
+        sb.append(']');
+      }
+      int edits = rnd.nextInt(3);
+      for (int e = 0; e < edits && sb.length() > 0; e++) {
+        int at = rnd.nextInt(sb.length());
+        switch (rnd.nextInt(3)) {
+          case 0 -> sb.deleteCharAt(at);
+          case 1 -> sb.insert(at, noise[rnd.nextInt(noise.length)]);
+          default -> sb.replace(at, at + 1, noise[rnd.nextInt(noise.length)]);
+        }
+      }
+      String d = sb.toString();
+      JsonNode expected;
+      try {
+        expected = Json.mapper().readTree(bytes(d));
+      } catch (IOException e) {
+        String m = e.getMessage();
+        String message = "Malformed JSON in request body: " + (m.contains("\n") ? m.substring(0, m.indexOf('\n')) : m);
+        assertThatThrownBy(() -> Json.parse(d)).as(d).isInstanceOf(HttpError.class).hasMessage(message);
+        continue;
+      }
+      if (expected == null || expected.isMissingNode()) {
+        assertThatThrownBy(() -> Json.parse(d)).as(d).isInstanceOf(HttpError.class);
+        continue;
+      }
+      JsonNode actual = Json.parse(d);
+      assertThat(actual).as(d).isEqualTo(expected);
+      sameShape(actual, expected, d);
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static void assertSame(String doc) throws IOException {
