@@ -4,21 +4,25 @@ import dev.backlot.http.HttpFake;
 import dev.backlot.openai.OpenAiFake;
 import dev.backlot.wire.Response;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Server-side bytes allocated and CPU time per request: the {@link Contenders#openAiVsStub} pair (an
- * HttpFake stub answering a chat POST, the OpenAI fake's chat completion) and a stubbed GET,
- * each driven over one keep-alive {@link RawHttp} connection. Every live thread's allocation
- * counters (allocated bytes, CPU time) are read before and after a batch, the client thread
- * left out, and the median batch is printed. Allocation does not depend on machine noise the way
- * throughput does, so a single run is enough; CPU time depends on it less than wall time (JIT
- * and GC threads count too, so read CPU as a comparison between contenders).
+ * Server-side bytes allocated and CPU time per request: a stubbed GET, and the {@link
+ * Contenders#openAiVsStub} pair (an HttpFake stub answering a chat POST, the OpenAI fake's chat
+ * completion), each over one keep-alive {@link RawHttp} connection. The contenders take turns,
+ * one batch each per round; every live thread's counters are read before and after a batch:
+ * allocation of all threads but the client's, CPU time of the fakes' own threads (IO and
+ * workers; not JIT, GC or the client). Medians of the rounds are printed. Allocation hardly
+ * depends on machine noise; CPU time less than throughput does.
  *
  * <pre>
- * java -cp fakes-bench/target/benchmarks.jar dev.backlot.bench.Allocation          # 20,000 requests x 5
+ * java -cp fakes-bench/target/benchmarks.jar dev.backlot.bench.Allocation          # 20,000 requests x 5 rounds
+ * java -cp fakes-bench/target/benchmarks.jar dev.backlot.bench.Allocation 50000 7
  * java -cp fakes-bench/target/benchmarks.jar dev.backlot.bench.Allocation 50000 7 OpenAi   # one contender
  * </pre>
  */
@@ -28,52 +32,59 @@ public final class Allocation {
 
   public static void main(String[] args) throws Exception {
     int perBatch = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
-    int batches = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    String only = args.length > 2 ? args[2] : "";
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    byte[] post = RawHttp.post("/v1/chat/completions", "application/json", Contenders.CHAT,
-        "Authorization: Bearer sk-bench");
+    byte[] post = Contenders.CHAT_POST;
     try (OpenAiFake openAi = OpenAiFake.builder().start();
         HttpFake stub = new HttpFake().start()) {
-      stub.stub("POST", "/v1/chat/completions").respond(Response.json(200, Contenders.CHAT_REPLY));
+      stub.stub("POST", "/v1/chat/completions").respond(Contenders.capturedChatReply(openAi));
       stub.stub("GET", "/ping").respond(Response.json(200, Contenders.BODY));
-      Map<String, RawHttp> clients = new java.util.LinkedHashMap<>();
+      Map<String, RawHttp> clients = new LinkedHashMap<>();
       clients.put("HttpFake stub GET", new RawHttp(address(stub.port()), Contenders.GET_PING));
       clients.put("HttpFake stub POST", new RawHttp(address(stub.port()), post));
       clients.put("OpenAiFake chat POST", new RawHttp(address(openAi.port()), post));
-      String only = args.length > 2 ? args[2] : "";
+      clients.keySet().removeIf(name -> !name.contains(only));
+      Map<String, long[][]> figures = new LinkedHashMap<>();
       for (Map.Entry<String, RawHttp> c : clients.entrySet()) {
-        if (!c.getKey().contains(only)) {
-          continue;
-        }
-        long[] perRequest = new long[batches];
-        long[] cpuPerRequest = new long[batches];
         run(c.getValue(), perBatch); // warm-up
-        for (int b = 0; b < batches; b++) {
+        figures.put(c.getKey(), new long[2][rounds]);
+      }
+      long me = Thread.currentThread().getId();
+      for (int round = 0; round < rounds; round++) {
+        for (Map.Entry<String, RawHttp> c : clients.entrySet()) {
           openAi.journal().clear();
           stub.journal().clear();
-          long me = Thread.currentThread().getId();
           Map<Long, long[]> before = snapshot(threads, me);
           run(c.getValue(), perBatch);
           Map<Long, long[]> after = snapshot(threads, me);
           long bytes = 0;
           long cpu = 0;
           for (Map.Entry<Long, long[]> e : after.entrySet()) {
-            long[] was = before.getOrDefault(e.getKey(), new long[2]);
+            long[] was = before.getOrDefault(e.getKey(), new long[3]);
             bytes += e.getValue()[0] - was[0];
-            cpu += e.getValue()[1] - was[1];
+            if (e.getValue()[2] == 1) {
+              cpu += e.getValue()[1] - was[1];
+            }
           }
-          perRequest[b] = bytes / perBatch;
-          cpuPerRequest[b] = cpu / perBatch;
+          figures.get(c.getKey())[0][round] = bytes / perBatch;
+          figures.get(c.getKey())[1][round] = cpu / perBatch;
         }
-        java.util.Arrays.sort(perRequest);
-        java.util.Arrays.sort(cpuPerRequest);
-        System.out.printf("%-22s %,7d bytes allocated, %,6d ns CPU per request on the server"
-                + " (medians of %d x %,d)%n",
-            c.getKey(), perRequest[batches / 2], cpuPerRequest[batches / 2], batches, perBatch);
-        c.getValue().close();
       }
+      for (Map.Entry<String, long[][]> f : figures.entrySet()) {
+        System.out.printf("%-22s %,7d bytes allocated, %,6d ns CPU of the fake's threads per request"
+                + " (medians of %d rounds x %,d)%n",
+            f.getKey(), median(f.getValue()[0]), median(f.getValue()[1]), rounds, perBatch);
+      }
+      clients.values().forEach(RawHttp::close);
     }
+  }
+
+  private static long median(long[] xs) {
+    long[] s = xs.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
   }
 
   private static InetSocketAddress address(int port) {
@@ -86,15 +97,17 @@ public final class Allocation {
     }
   }
 
-  // Allocated bytes and CPU time of every live thread but the client's own.
+  // Per live thread but the client: allocated bytes, CPU time, and 1 for the fakes' own threads.
   private static Map<Long, long[]> snapshot(com.sun.management.ThreadMXBean threads, long client) {
     long[] ids = threads.getAllThreadIds();
     long[] bytes = threads.getThreadAllocatedBytes(ids);
     long[] cpu = threads.getThreadCpuTime(ids);
+    ThreadInfo[] info = threads.getThreadInfo(ids);
     Map<Long, long[]> out = new HashMap<>();
     for (int i = 0; i < ids.length; i++) {
-      if (ids[i] != client && bytes[i] >= 0 && cpu[i] >= 0) {
-        out.put(ids[i], new long[] {bytes[i], cpu[i]});
+      if (ids[i] != client && bytes[i] >= 0 && cpu[i] >= 0 && info[i] != null) {
+        long own = info[i].getThreadName().startsWith("backlot") ? 1 : 0;
+        out.put(ids[i], new long[] {bytes[i], cpu[i], own});
       }
     }
     return out;
