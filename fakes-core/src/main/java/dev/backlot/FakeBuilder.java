@@ -33,6 +33,19 @@ public interface FakeBuilder<B extends FakeBuilder<B, F>, F extends Fake> {
   /** Puts a network link in front of the fake (same clock and seed). */
   B behindLink();
 
+  /** How many journal entries the fake keeps, and how many bytes of each request body. */
+  B journal(int capacity, int bodyLimit);
+
+  /**
+   * Bounds the fake's journal by entry count, bytes of each request body, and total bytes of
+   * the bodies it holds; past either bound the oldest entries are dropped.
+   *
+   * <pre>{@code
+   * HttpFake.builder().journal(1_000, 4_096, 8L << 20).start(); // at most 8 MiB of bodies
+   * }</pre>
+   */
+  B journal(int capacity, int bodyLimit, long maxBytes);
+
   /** State the fake starts with and returns to on every {@code reset()}. */
   B setup(Consumer<F> setup);
 

@@ -15,6 +15,12 @@ import io.undertow.server.HttpHandler;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -46,7 +52,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code linkVsDirect}: the HttpFake through a {@link NetworkLink} with no toxics /
  *       direct to the same fake;
  *   <li>{@code openAiVsStub}: OpenAiFake chat completion POST / an HttpFake stub answering the
- *       same POST with a fixed body of a similar size.
+ *       same POST with the same bytes (the OpenAI fake's reply, headers and body, captured once).
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -279,11 +285,34 @@ public class Contenders {
 
   static final String CHAT =
       "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
-  static final String CHAT_REPLY =
-      "{\"id\":\"chatcmpl-0\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"gpt-4o-mini\","
-          + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Echo: Say hello\"},"
-          + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,"
-          + "\"total_tokens\":7}}";
+  static final byte[] CHAT_POST = RawHttp.post("/v1/chat/completions", "application/json", CHAT,
+      "Authorization: Bearer sk-bench");
+
+  /**
+   * The OpenAI fake's own answer to {@link #CHAT}, captured once: status, body and headers (but
+   * Date), for a stub to send the same bytes. The comparison then measures the fakes' work, not
+   * a difference in what goes over the wire or what the client parses.
+   */
+  static Response capturedChatReply(OpenAiFake openAi) {
+    try {
+      HttpResponse<byte[]> r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create(openAi.baseUri() + "/v1/chat/completions"))
+              .header("Content-Type", "application/json").header("Authorization", "Bearer sk-bench")
+              .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      Response stub = Response.bytes(r.statusCode(), r.body(),
+          r.headers().firstValue("Content-Type").orElse("application/json"));
+      for (Map.Entry<String, List<String>> h : r.headers().map().entrySet()) {
+        if (h.getKey().startsWith("x-litellm")) {
+          stub = stub.addHeader(h.getKey(), h.getValue().get(0));
+        }
+      }
+      openAi.journal().clear();
+      return stub;
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("could not capture the OpenAI fake's reply", e);
+    }
+  }
 
   @State(Scope.Group)
   public static class OpenAiStub {
@@ -296,11 +325,9 @@ public class Contenders {
     public void up() {
       openAi = OpenAiFake.builder().start();
       stub = new HttpFake().start();
-      stub.stub("POST", "/v1/chat/completions").respond(Response.json(200, CHAT_REPLY));
-      byte[] post = RawHttp.post("/v1/chat/completions", "application/json", CHAT,
-          "Authorization: Bearer sk-bench");
-      toOpenAi = new RawHttp(new InetSocketAddress("127.0.0.1", openAi.port()), post);
-      toStub = new RawHttp(address(stub), post);
+      stub.stub("POST", "/v1/chat/completions").respond(capturedChatReply(openAi));
+      toOpenAi = new RawHttp(new InetSocketAddress("127.0.0.1", openAi.port()), CHAT_POST);
+      toStub = new RawHttp(address(stub), CHAT_POST);
     }
 
     @TearDown(Level.Iteration)

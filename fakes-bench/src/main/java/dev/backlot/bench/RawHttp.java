@@ -1,6 +1,5 @@
 package dev.backlot.bench;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +20,6 @@ final class RawHttp implements AutoCloseable {
   private InputStream in;
   private OutputStream out;
   private final byte[] line = new byte[8192];
-  private final byte[] sink = new byte[64 * 1024];
 
   RawHttp(InetSocketAddress address, byte[] request) {
     this.address = address;
@@ -55,8 +53,10 @@ final class RawHttp implements AutoCloseable {
       socket.setTcpNoDelay(true);
       socket.connect(address, 10_000);
       socket.setSoTimeout(30_000);
-      in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+      in = socket.getInputStream();
       out = socket.getOutputStream();
+      pos = 0;
+      limit = 0;
     }
     try {
       out.write(request);
@@ -68,6 +68,12 @@ final class RawHttp implements AutoCloseable {
     }
   }
 
+  // The response is parsed in place in `buf` (no per-byte stream calls, no String per header
+  // line): what the client costs must stay small and the same whatever the headers.
+  private final byte[] buf = new byte[64 * 1024];
+  private int pos;
+  private int limit;
+
   private int readResponse() throws IOException {
     int n = readLine();
     if (n < 12) {
@@ -78,25 +84,18 @@ final class RawHttp implements AutoCloseable {
     boolean chunked = false;
     boolean close = false;
     while ((n = readLine()) > 0) {
-      String h = new String(line, 0, n, StandardCharsets.ISO_8859_1);
-      int colon = h.indexOf(':');
-      if (colon < 0) {
-        continue;
-      }
-      String name = h.substring(0, colon).trim();
-      String value = h.substring(colon + 1).trim();
-      if (name.equalsIgnoreCase("Content-Length")) {
-        length = Long.parseLong(value);
-      } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-        chunked = value.toLowerCase().contains("chunked");
-      } else if (name.equalsIgnoreCase("Connection")) {
-        close = value.equalsIgnoreCase("close");
+      if (startsWithIgnoreCase(n, CONTENT_LENGTH)) {
+        length = parseLong(CONTENT_LENGTH.length, n, 10);
+      } else if (startsWithIgnoreCase(n, TRANSFER_ENCODING)) {
+        chunked = new String(line, 0, n, StandardCharsets.ISO_8859_1).toLowerCase().contains("chunked");
+      } else if (startsWithIgnoreCase(n, CONNECTION)) {
+        close = new String(line, 0, n, StandardCharsets.ISO_8859_1).toLowerCase().contains("close");
       }
     }
     if (chunked) {
       while (true) {
         int m = readLine();
-        long size = Long.parseLong(new String(line, 0, m, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+        long size = parseLong(0, m, 16);
         if (size == 0) {
           while (readLine() > 0) {
             // trailers
@@ -115,28 +114,87 @@ final class RawHttp implements AutoCloseable {
     return status;
   }
 
+  private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(StandardCharsets.ISO_8859_1);
+  private static final byte[] CONNECTION = "connection:".getBytes(StandardCharsets.ISO_8859_1);
+
+  private boolean startsWithIgnoreCase(int n, byte[] lowerPrefix) {
+    if (n < lowerPrefix.length) {
+      return false;
+    }
+    for (int i = 0; i < lowerPrefix.length; i++) {
+      int c = line[i];
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != lowerPrefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // A number in line[from, to), spaces skipped, stopping at ';' (chunk extensions).
+  private long parseLong(int from, int to, int radix) throws IOException {
+    long v = 0;
+    boolean any = false;
+    for (int i = from; i < to; i++) {
+      int c = line[i];
+      if (c == ' ' || c == '\t') {
+        continue;
+      }
+      if (c == ';') {
+        break;
+      }
+      int d = Character.digit(c, radix);
+      if (d < 0) {
+        throw new IOException("bad number in " + new String(line, 0, to, StandardCharsets.ISO_8859_1));
+      }
+      v = v * radix + d;
+      any = true;
+    }
+    if (!any) {
+      throw new IOException("no number in " + new String(line, 0, to, StandardCharsets.ISO_8859_1));
+    }
+    return v;
+  }
+
+  private boolean fill() throws IOException {
+    if (pos < limit) {
+      return true;
+    }
+    int r = in.read(buf, 0, buf.length);
+    if (r < 0) {
+      return false;
+    }
+    pos = 0;
+    limit = r;
+    return true;
+  }
+
   private void skip(long n) throws IOException {
     while (n > 0) {
-      int r = in.read(sink, 0, (int) Math.min(n, sink.length));
-      if (r < 0) {
+      if (!fill()) {
         throw new IOException("closed mid-body");
       }
-      n -= r;
+      int take = (int) Math.min(n, limit - pos);
+      pos += take;
+      n -= take;
     }
   }
 
   private int readLine() throws IOException {
     int n = 0;
     while (true) {
-      int b = in.read();
-      if (b < 0) {
+      if (!fill()) {
         throw new IOException("closed");
       }
+      byte b = buf[pos++];
       if (b == '\n') {
         return n > 0 && line[n - 1] == '\r' ? n - 1 : n;
       }
       if (n < line.length) {
-        line[n++] = (byte) b;
+        line[n++] = b;
       }
     }
   }

@@ -12,7 +12,6 @@ import dev.backlot.net.NetworkLink;
 import dev.backlot.time.Clock;
 import dev.backlot.wire.ErrorShape;
 import dev.backlot.wire.Hints;
-import dev.backlot.wire.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -66,7 +65,8 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
     this.host = builder.host;
     this.configuredPort = builder.port;
     this.clock = builder.clock;
-    this.recorder = Recorder.create(builder.journalCapacity, builder.journalBodyLimit);
+    this.recorder = Recorder.create(
+        builder.journalCapacity, builder.journalBodyLimit, builder.journalMaxBytes);
     this.seed = builder.seed;
     this.decider = FaultDecider.create(seed, clock, recorder.journal(), this::guardedErrorShape);
     this.ids = new Ids(seed);
@@ -344,6 +344,7 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
     private Clock clock = Clock.system();
     private int journalCapacity = Journal.DEFAULT_CAPACITY;
     private int journalBodyLimit = Journal.DEFAULT_BODY_LIMIT;
+    private long journalMaxBytes = Journal.DEFAULT_MAX_BYTES;
     private Consumer<F> setup;
     private long seed = FaultPlan.DEFAULT_SEED;
     private boolean behindLink;
@@ -409,10 +410,33 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
       return self();
     }
 
-    /** How many journal entries to keep, and how many bytes of each body. */
+    /**
+     * How many journal entries to keep (default {@value Journal#DEFAULT_CAPACITY}), and how
+     * many bytes of each request body (default {@value Journal#DEFAULT_BODY_LIMIT}); the cap on
+     * the journal's total body bytes stays as set (see {@link #journal(int, int, long)}).
+     */
+    @Override
     public B journal(int capacity, int bodyLimit) {
+      return journal(capacity, bodyLimit, journalMaxBytes);
+    }
+
+    /**
+     * Bounds the fake's journal by entry count, by bytes of each request body, and by the
+     * total bytes of the bodies it holds (default 32 MiB: request bodies as kept plus response
+     * bodies as kept, up to 4 KB each); past either bound the oldest entries are dropped.
+     *
+     * <pre>{@code
+     * GcsFake.builder().journal(1_000, 4 * 1024, 8L * 1024 * 1024).start(); // at most 8 MiB of bodies
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if capacity is below 1 or a limit is negative
+     */
+    @Override
+    public B journal(int capacity, int bodyLimit, long maxBytes) {
+      new Journal(capacity, bodyLimit, maxBytes); // checks the values now, not at build
       this.journalCapacity = capacity;
       this.journalBodyLimit = bodyLimit;
+      this.journalMaxBytes = maxBytes;
       return self();
     }
 
@@ -435,7 +459,8 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
      * meaning as this builder's methods, as the standalone launcher reads them:
      *
      * <pre>{@code
-     * {"port": 8188, "seed": 7, "behindLink": true, "journal": {"capacity": 500, "bodyLimit": 4096},
+     * {"port": 8188, "seed": 7, "behindLink": true,
+     *  "journal": {"capacity": 500, "bodyLimit": 4096, "maxBytes": 8388608},
      *  "faults": [{"method": "GET", "path": "/x", "action": "status", "status": 503}]}
      * }</pre>
      *
@@ -514,28 +539,32 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
           }
           this.behindLink = value.booleanValue();
         }
-        case "journal" -> {
-          if (!value.isObject()) {
-            throw new IllegalArgumentException(
-                "'journal' must be an object such as {\"capacity\": 500, \"bodyLimit\": 4096}, not " + value);
-          }
-          value.fieldNames().forEachRemaining(k -> {
-            if (!k.equals("capacity") && !k.equals("bodyLimit")) {
-              throw new IllegalArgumentException(
-                  Hints.unknown("journal setting", k, List.of("capacity", "bodyLimit")));
-            }
-          });
-          journal(
-            intValue("journal.capacity", value.path("capacity").isMissingNode()
-                ? Json.mapper().getNodeFactory().numberNode(Journal.DEFAULT_CAPACITY) : value.get("capacity")),
-            intValue("journal.bodyLimit", value.path("bodyLimit").isMissingNode()
-                ? Json.mapper().getNodeFactory().numberNode(Journal.DEFAULT_BODY_LIMIT) : value.get("bodyLimit")));
-        }
+        case "journal" -> journalConfig(value);
         default -> {
           return false;
         }
       }
       return true;
+    }
+
+    private static final List<String> JOURNAL_KEYS = List.of("capacity", "bodyLimit", "maxBytes");
+
+    // {"capacity": N, "bodyLimit": N, "maxBytes": N}, each optional (default as in Journal)
+    private void journalConfig(JsonNode value) {
+      if (!value.isObject()) {
+        throw new IllegalArgumentException(
+            "'journal' must be an object such as {\"capacity\": 1000, \"bodyLimit\": 4096, "
+                + "\"maxBytes\": 8388608}, not " + value);
+      }
+      value.fieldNames().forEachRemaining(k -> {
+        if (!JOURNAL_KEYS.contains(k)) {
+          throw new IllegalArgumentException(Hints.unknown("journal setting", k, JOURNAL_KEYS));
+        }
+      });
+      journal(
+          value.has("capacity") ? intValue("journal.capacity", value.get("capacity")) : Journal.DEFAULT_CAPACITY,
+          value.has("bodyLimit") ? intValue("journal.bodyLimit", value.get("bodyLimit")) : Journal.DEFAULT_BODY_LIMIT,
+          value.has("maxBytes") ? longValue("journal.maxBytes", value.get("maxBytes")) : Journal.DEFAULT_MAX_BYTES);
     }
 
     protected static int intValue(String key, JsonNode v) {

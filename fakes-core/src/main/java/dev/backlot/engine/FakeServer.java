@@ -172,7 +172,8 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
    * The answer when it is known never to block, for the request path to write right on the IO
    * thread; null when the request must go to a worker: a fake filter is installed, the matching
    * stub runs the test's own code ({@code respondWith}, {@code when}), or the matching route is
-   * not {@linkplain Routes#nonBlocking() declared non-blocking}, or nothing matches (no-route
+   * not {@linkplain Routes#nonBlocking() declared non-blocking} (for this request: {@link
+   * Routes#nonBlockingWhen}), or nothing matches (no-route
    * answers may be overridden). Stubs are tried first, newest first, as {@link #answer} does.
    */
   final Response answerInline(Request req) throws Exception {
@@ -181,25 +182,39 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     }
     String method = req.method();
     String raw = req.rawPath();
+    Response stubbed = stubs.isEmpty() ? null : inlineStub(req, method, raw); // no iterator if none
+    if (stubbed != null) {
+      return stubbed == MUST_DISPATCH ? null : stubbed;
+    }
+    Routes.Match m = routes.find(method, raw, false);
+    // the condition sees the request itself, so a body it parses stays parsed for the worker
+    if (m == null || !m.route().runsInline(req)) {
+      return null;
+    }
+    return m.route().handler().handle(req.withPathParams(m.params()));
+  }
+
+  // A stub matched but runs the test's code: the request goes to a worker.
+  private static final Response MUST_DISPATCH = Response.status(500);
+
+  // The first matching stub's fixed answer, MUST_DISPATCH, or null when no stub matches.
+  private Response inlineStub(Request req, String method, String raw) throws Exception {
     for (Stub s : stubs) {
       if (s.matchesMethod(method)) {
         Map<String, String> params = s.template().match(raw);
         if (params != null) {
           if (!s.nonBlocking()) {
-            return null;
+            return MUST_DISPATCH;
           }
           Request r = req.withPathParams(params);
           if (s.accepts(r)) {
-            return s.answer(r);
+            Response answer = s.answer(r);
+            return answer != null ? answer : MUST_DISPATCH;
           }
         }
       }
     }
-    Routes.Match m = routes.find(method, raw, false);
-    if (m == null || !m.route().isNonBlocking()) {
-      return null;
-    }
-    return m.route().handler().handle(req.withPathParams(m.params()));
+    return null;
   }
 
   // ---------------------------------------------------------------- transport

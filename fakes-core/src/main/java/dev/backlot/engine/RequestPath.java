@@ -12,17 +12,13 @@ import io.undertow.server.Connectors;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
 import io.undertow.util.AttachmentKey;
-import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.xnio.IoUtils;
 
 /**
@@ -153,7 +149,7 @@ final class RequestPath {
       }
     }
     Request req = toRequest(e, body, connection);
-    if (!faults.hasHttpRules()) {
+    if (!faults.mayActOn(req)) { // no rule, or none for this method and path: no lock either
       Entry entry = journal(req);
       if (!inline(e, req, entry)) {
         e.dispatch(e.getConnection().getWorker(), () -> process(e, req, entry, null));
@@ -194,16 +190,12 @@ final class RequestPath {
   }
 
   private Request toRequest(HttpServerExchange ex, byte[] body, int connection) {
-    Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    for (HeaderValues hv : ex.getRequestHeaders()) {
-      headers.put(hv.getHeaderName().toString(), List.copyOf(hv));
-    }
     return new Request(
         fake.journal().total() + 1,
         ex.getRequestMethod().toString(),
         ex.getRequestPath(),
         ex.getQueryString(),
-        Collections.unmodifiableMap(headers),
+        new ExchangeHeaders(ex.getRequestHeaders()),
         body,
         fake.clock().instant(),
         connection,
@@ -281,6 +273,13 @@ final class RequestPath {
     } catch (Exception | StackOverflowError e) {
       response =
           fake.guardedErrorShape().render(500, "The " + fake.name() + " fake failed: " + e, Map.of());
+    }
+    if (response.isDeferred() || response.isStream()) {
+      // Answered later or over time: the exchange must outlive this call (Undertow ends an
+      // exchange whose root handler returns undispatched), so write from a dispatch task.
+      Response later = response;
+      ex.dispatch(SameThreadExecutor.INSTANCE, () -> writer.send(ex, later, entry, req, null));
+      return true;
     }
     writer.send(ex, response, entry, req, null);
     return true;

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.xnio.IoUtils;
 import org.xnio.Options;
 
@@ -56,7 +57,7 @@ final class ResponseWriter {
     }
     ex.setStatusCode(response.status());
     for (Response.Header h : response.headers()) {
-      ex.getResponseHeaders().add(HttpString.tryFromString(h.name()), h.value());
+      ex.getResponseHeaders().add(headerName(h.name()), h.value());
     }
     if (response.isStream()) {
       rec.complete(entry, response.status(), null);
@@ -88,11 +89,28 @@ final class ResponseWriter {
       }
       return;
     }
-    rec.complete(entry, response.status(), bodyForJournal(response));
+    // the journal keeps the body's bytes (no copy) and makes its text only if someone reads it
+    rec.complete(entry, response.status(), response.body(), response.header("Content-Type"));
     if (response.isNoRoute()) {
       rec.outcome(entry, Entry.NO_ROUTE);
     }
     ex.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  // Header names a fake sends, made once: HttpString.tryFromString copies and checks a name
+  // Undertow does not know (x-litellm-*, x-goog-*, ...) on every call. Bounded, in case a test
+  // invents names by the thousand.
+  private static final Map<String, HttpString> NAMES = new ConcurrentHashMap<>();
+
+  static HttpString headerName(String name) {
+    HttpString h = NAMES.get(name);
+    if (h == null) {
+      h = HttpString.tryFromString(name);
+      if (h != null && NAMES.size() < 1024) {
+        NAMES.putIfAbsent(name, h);
+      }
+    }
+    return h;
   }
 
   /** Closes (FIN), resets (RST) or stalls the exchange's connection. */

@@ -1,7 +1,9 @@
 package dev.backlot.engine;
 
 import dev.backlot.wire.PathTemplate;
+import dev.backlot.wire.Request;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** A method and path template bound to a handler (HTTP) or a WebSocket endpoint. */
 public final class Route {
@@ -10,7 +12,9 @@ public final class Route {
   private final PathTemplate template;
   private final Handler handler;
   private final WebSocketHandler webSocket;
-  private volatile boolean nonBlocking;
+  // null: the handler runs on a worker; else it runs on the IO thread for the requests this
+  // accepts (always, for a route declared plainly non-blocking).
+  private volatile Predicate<Request> inline;
 
   Route(String method, String path, Handler handler, WebSocketHandler webSocket) {
     this.method = method;
@@ -28,13 +32,22 @@ public final class Route {
     return template;
   }
 
-  /** Whether the route's handler never blocks, so it may run on an IO thread. */
+  /**
+   * Whether the route's handler may run on an IO thread: always, or for the requests its {@link
+   * Routes#nonBlockingWhen} condition accepts.
+   */
   public boolean isNonBlocking() {
-    return nonBlocking;
+    return inline != null;
   }
 
-  void markNonBlocking() {
-    this.nonBlocking = true;
+  void markNonBlocking(Predicate<Request> when) {
+    this.inline = when;
+  }
+
+  /** Whether this request may be answered on the IO thread. */
+  boolean runsInline(Request req) {
+    Predicate<Request> p = inline;
+    return p != null && p.test(req);
   }
 
   Handler handler() {

@@ -1,11 +1,13 @@
 package dev.backlot.engine;
 
+import dev.backlot.wire.Request;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * The routes of one fake: its backend's protocol. Routes are tried in the order they were added;
@@ -26,6 +28,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Routes {
 
   private final List<Route> routes = new CopyOnWriteArrayList<>();
+  // The same routes as an array, for find() on every request (no iterator to allocate).
+  private volatile Route[] table = new Route[0];
 
   public Routes get(String path, Handler h) {
     return add("GET", path, h);
@@ -54,6 +58,7 @@ public final class Routes {
   /** A route for {@code method} ("*" for any method). */
   public Routes add(String method, String path, Handler h) {
     routes.add(new Route(method.toUpperCase(Locale.ROOT), path, h, null));
+    table = routes.toArray(new Route[0]);
     return this;
   }
 
@@ -69,16 +74,41 @@ public final class Routes {
    * @throws IllegalStateException if no HTTP route was added yet
    */
   public Routes nonBlocking() {
+    return mark(ALWAYS, "nonBlocking()");
+  }
+
+  /**
+   * Declares the route added last non-blocking for the requests {@code inline} accepts; the
+   * others (a streamed answer, one that runs code the test supplied, one that waits) go to a
+   * worker as usual. The condition runs on the IO thread before the path variables are bound,
+   * so it too must only look at the request and memory. A body it parses with {@link
+   * Request#json()} stays parsed for the handler.
+   *
+   * <pre>{@code
+   * routes.post("/v1/chat/completions", this::chat)
+   *     .nonBlockingWhen(req -> !req.json().path("stream").asBoolean(false));
+   * }</pre>
+   *
+   * @throws IllegalStateException if no HTTP route was added yet
+   */
+  public Routes nonBlockingWhen(Predicate<Request> inline) {
+    return mark(java.util.Objects.requireNonNull(inline, "inline"), "nonBlockingWhen()");
+  }
+
+  private static final Predicate<Request> ALWAYS = r -> true;
+
+  private Routes mark(Predicate<Request> inline, String what) {
     if (routes.isEmpty() || routes.get(routes.size() - 1).webSocket() != null) {
-      throw new IllegalStateException("nonBlocking() follows an HTTP route");
+      throw new IllegalStateException(what + " follows an HTTP route");
     }
-    routes.get(routes.size() - 1).markNonBlocking();
+    routes.get(routes.size() - 1).markNonBlocking(inline);
     return this;
   }
 
   /** A WebSocket endpoint on the same port as HTTP. */
   public Routes ws(String path, WebSocketHandler h) {
     routes.add(new Route("GET", path, null, h));
+    table = routes.toArray(new Route[0]);
     return this;
   }
 
@@ -91,7 +121,7 @@ public final class Routes {
   record Match(Route route, Map<String, String> params) {}
 
   Match find(String method, String rawPath, boolean upgrade) {
-    for (Route r : routes) {
+    for (Route r : table) {
       if ((r.webSocket() != null) != upgrade || !r.methodMatches(method)) {
         continue;
       }

@@ -53,6 +53,14 @@ public final class FaultDecider {
     return plan.hasHttpRules();
   }
 
+  /**
+   * Whether some HTTP rule may act on {@code request} (its method and path admit it): false
+   * means {@link #decide} would return null and change nothing, so no lock is needed.
+   */
+  public boolean mayActOn(Request request) {
+    return plan.hasHttpRules() && plan.mayActOn(request);
+  }
+
   public boolean hasUpgradeRules() {
     return plan.hasUpgradeRules();
   }

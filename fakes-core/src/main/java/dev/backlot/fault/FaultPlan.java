@@ -51,7 +51,9 @@ import java.util.function.Supplier;
  * decisions. Each decision is written to the journal entry it acted on ({@link Entry#fault()}),
  * with the rule and the seed.
  *
- * <p><b>Cost.</b> With no rules, the fake's data path pays one volatile read per request.
+ * <p><b>Cost.</b> With no rules, the fake's data path pays one volatile read per request. With
+ * rules, a request no rule's method and path admit is checked against them without a lock;
+ * only a request some rule may act on is decided under the plan's lock.
  */
 public final class FaultPlan {
 
@@ -347,6 +349,20 @@ public final class FaultPlan {
   /** Whether any HTTP rule is installed (the no-fault fast path; engine side via FaultDecider). */
   boolean hasHttpRules() {
     return anyHttp;
+  }
+
+  /**
+   * Whether some HTTP rule's method and path admit {@code r}; read without the lock, from the
+   * rules' snapshot. When none does, {@link #decide} would return null and change nothing, so
+   * the data path skips it (and the lock).
+   */
+  boolean mayActOn(Request r) {
+    for (Rule<?> rule : all) {
+      if (rule instanceof HttpRule h && h.admits(r)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether any rule can act on a WebSocket upgrade. */

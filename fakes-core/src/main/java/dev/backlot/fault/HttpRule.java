@@ -370,6 +370,20 @@ public final class HttpRule extends Rule<HttpRule> {
 
   // ------------------------------------------------------------------ engine side
 
+  /**
+   * Whether the rule's method and path admit {@code r}: the part of {@link #matches} that reads
+   * only the rule's immutable fields, so the data path can ask it without the plan's lock. A
+   * request no rule admits can never change the plan's state (nothing is counted for it).
+   */
+  boolean admits(Request r) {
+    if (method != null
+        && !method.equals(r.method())
+        && !(method.equals("GET") && r.method().equals("HEAD"))) {
+      return false;
+    }
+    return path == null || path.match(r.rawPath()) != null;
+  }
+
   boolean matches(Request r, Supplier<Entry> entry) {
     if (method != null
         && !method.equals(r.method())

@@ -1,6 +1,9 @@
 package dev.backlot.journal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,8 +53,54 @@ public final class Entry {
   private volatile int status;
   private volatile long latencyNanos = -1;
   private volatile String fault;
+  // The response body as given (text), or null; when the engine hands over bytes instead,
+  // `response` keeps them (or a capped copy) and the text is made when first read.
   private volatile String responseBody;
+  private volatile ResponseBytes response;
   private volatile String outcome;
+
+  /** Bytes of a response body, turned into text for {@link #responseBody()} only when read. */
+  private record ResponseBytes(byte[] kept, int size, String contentType) {
+    String text() {
+      if (size == 0) {
+        return "";
+      }
+      if (!isText(contentType)) {
+        return "(" + size + " bytes " + contentType + ")";
+      }
+      return new String(kept, StandardCharsets.UTF_8) + (kept.length < size ? "..." : "");
+    }
+  }
+
+  /** How many bytes of a text response body an entry keeps. */
+  static final int RESPONSE_LIMIT = 4096;
+
+  // The response bytes the journal counted for this entry: 0 none yet, > 0 that many, RELEASED
+  // once the journal dropped it (then nothing more is counted).
+  private static final int RELEASED = -1;
+  private static final VarHandle COUNTED;
+
+  static {
+    try {
+      COUNTED = MethodHandles.lookup().findVarHandle(Entry.class, "counted", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  @SuppressWarnings("unused") // through COUNTED
+  private volatile int counted;
+
+  /** Claims {@code n} response bytes for the journal's count; false if dropped or counted already. */
+  boolean countResponse(int n) {
+    return COUNTED.compareAndSet(this, 0, n);
+  }
+
+  /** Marks the entry dropped; returns the bytes the journal counted for it, to subtract. */
+  long release() {
+    int c = (int) COUNTED.getAndSet(this, RELEASED);
+    return body.length + (c > 0 ? c : 0);
+  }
 
   Entry(
       long id,
@@ -152,9 +201,20 @@ public final class Entry {
     return fault;
   }
 
-  /** The response body (capped), or null. */
+  /**
+   * The response body (capped at 4,096 bytes, then "..."; a binary body as {@code (N bytes
+   * type)}), or null.
+   */
   public String responseBody() {
-    return responseBody;
+    String b = responseBody;
+    if (b == null) {
+      ResponseBytes r = response;
+      if (r != null) {
+        b = r.text();
+        responseBody = b; // made once; a race makes the same text twice
+      }
+    }
+    return b;
   }
 
   /**
@@ -175,6 +235,30 @@ public final class Entry {
     this.status = status;
     this.responseBody = responseBody;
     this.latencyNanos = System.nanoTime() - startNanos;
+  }
+
+  /**
+   * Completes with the response's bytes: a text body of up to {@link #RESPONSE_LIMIT} bytes is
+   * kept by reference (response bodies are never changed once sent), a longer one copied up to
+   * the limit, a binary one not at all. Returns the bytes kept.
+   */
+  int complete(int status, byte[] body, String contentType) {
+    byte[] kept = body.length == 0 || !isText(contentType) ? EMPTY
+        : body.length <= RESPONSE_LIMIT ? body : Arrays.copyOf(body, RESPONSE_LIMIT);
+    this.status = status;
+    this.responseBody = null;
+    this.response = new ResponseBytes(kept, body.length, contentType);
+    this.latencyNanos = System.nanoTime() - startNanos;
+    return kept.length;
+  }
+
+  private static final byte[] EMPTY = new byte[0];
+
+  static boolean isText(String type) {
+    return type == null
+        || type.startsWith("text/")
+        || type.contains("json")
+        || type.contains("xml");
   }
 
   /** Notes the fault rule that acted on this exchange. */

@@ -1,18 +1,24 @@
 package dev.backlot.journal;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
  * Everything a fake received and sent, newest last, bounded so a long test never runs out of
- * memory: once {@code capacity} entries are held the oldest are dropped (and {@link #total()}
- * still counts them).
+ * memory: by entry count ({@code capacity}) and by the bytes of the bodies it holds ({@code
+ * maxBytes}: request bodies as kept, up to {@code bodyLimit} each, plus response bodies as kept,
+ * up to 4 KB each). Past either bound the oldest entries are dropped ({@link #total()} still
+ * counts them); the newest entry always stays, even alone over {@code maxBytes}.
  *
  * <pre>{@code
  * fake.journal().verify(RequestPattern.post("/prompt").bodyContains("KSampler"));
@@ -20,6 +26,11 @@ import java.util.function.Predicate;
  * int n = fake.journal().count(RequestPattern.get("/queue"));
  * Entry last = fake.journal().last().orElseThrow();
  * }</pre>
+ *
+ * <p>Recording takes no lock: an entry keeps references to what the request already holds
+ * (headers, a body within the limit) and copies a body only past the limit, only up to it; a
+ * response body is kept the same way and turned into text only when read. Readers see a
+ * snapshot in id order.
  */
 public final class Journal {
 
@@ -27,22 +38,64 @@ public final class Journal {
   public static final int DEFAULT_CAPACITY = 10_000;
   /** Default bytes of each body kept. */
   public static final int DEFAULT_BODY_LIMIT = 16 * 1024;
+  /** Default cap on the body bytes one journal holds (32 MiB). */
+  public static final long DEFAULT_MAX_BYTES = 32L * 1024 * 1024;
 
   private final int capacity;
   private final int bodyLimit;
-  private final ArrayDeque<Entry> entries = new ArrayDeque<>();
-  private long total;
+  private final long maxBytes;
+  private final ConcurrentLinkedQueue<Entry> entries = new ConcurrentLinkedQueue<>();
+  // Ids handed out since the last clear; the queue may briefly hold more than capacity while an
+  // append trims, so `held` counts what readers may see.
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicInteger held = new AtomicInteger();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicReference<Entry> newest = new AtomicReference<>();
+  // Bumped by clear(): an append that raced with it is dropped with the rest.
+  private volatile int epoch;
 
   public Journal() {
     this(DEFAULT_CAPACITY, DEFAULT_BODY_LIMIT);
   }
 
   public Journal(int capacity, int bodyLimit) {
-    if (capacity < 1 || bodyLimit < 0) {
-      throw new IllegalArgumentException("capacity >= 1 and bodyLimit >= 0");
+    this(capacity, bodyLimit, DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * A journal of at most {@code capacity} entries, keeping {@code bodyLimit} bytes of each
+   * request body, and dropping its oldest entries while the body bytes it holds exceed {@code
+   * maxBytes}.
+   */
+  public Journal(int capacity, int bodyLimit, long maxBytes) {
+    if (capacity < 1 || bodyLimit < 0 || maxBytes < 0) {
+      throw new IllegalArgumentException(
+          "journal: capacity >= 1, bodyLimit >= 0 and maxBytes >= 0 (got " + capacity + ", "
+              + bodyLimit + ", " + maxBytes + ")");
     }
     this.capacity = capacity;
     this.bodyLimit = bodyLimit;
+    this.maxBytes = maxBytes;
+  }
+
+  /** The cap on the body bytes this journal holds. */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** The body bytes (request and response, as kept) of the entries held now. */
+  public long bytes() {
+    return Math.max(0, bytes.get());
+  }
+
+  /** How many entries this journal keeps at most. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /** How many bytes of each request body an entry keeps. */
+  public int bodyLimit() {
+    return bodyLimit;
   }
 
   /** Appends an entry; the body is capped at the journal's body limit. Reached via {@link Recorder}. */
@@ -55,30 +108,78 @@ public final class Journal {
       Map<String, List<String>> headers,
       byte[] body) {
     byte[] kept = body.length <= bodyLimit ? body : Arrays.copyOf(body, bodyLimit);
-    synchronized (entries) {
-      Entry e = new Entry(++total, kind, time, method, path, query, headers, kept, body.length);
-      if (entries.size() == capacity) {
-        entries.removeFirst();
-      }
-      entries.addLast(e);
+    int era = epoch;
+    Entry e = new Entry(ids.incrementAndGet(), kind, time, method, path, query, headers, kept, body.length);
+    entries.offer(e);
+    held.incrementAndGet();
+    bytes.addAndGet(kept.length);
+    newest.set(e); // of appends at the same moment, any may end up "newest"
+    if (era != epoch) {
+      forget(e);
       return e;
     }
+    trim();
+    return e;
+  }
+
+  /** Counts the response bytes {@code e} now keeps (once), then keeps within the bounds. */
+  void responseKept(Entry e, int kept) {
+    if (kept > 0 && e.countResponse(kept)) {
+      bytes.addAndGet(kept);
+      trim();
+    }
+  }
+
+  // Drops the oldest entries until the journal is within its bounds (the newest always stays).
+  // Each drop first claims its place in `held`, so concurrent appends drop no more than their
+  // own excess.
+  private void trim() {
+    while (true) {
+      int h = held.get();
+      if (h <= capacity && (h <= 1 || bytes.get() <= maxBytes)) {
+        return;
+      }
+      if (held.compareAndSet(h, h - 1)) {
+        Entry old = entries.poll();
+        if (old == null) { // a concurrent clear() took it
+          held.incrementAndGet();
+          return;
+        }
+        bytes.addAndGet(-old.release());
+      }
+    }
+  }
+
+  private void forget(Entry e) {
+    if (entries.remove(e)) {
+      held.decrementAndGet();
+      bytes.addAndGet(-e.release());
+    }
+    newest.compareAndSet(e, null);
   }
 
   /** Drops every entry and restarts numbering. */
   public void clear() {
-    synchronized (entries) {
-      entries.clear();
-      total = 0;
+    epoch++; // only ever from one thread at a time in practice (reset, close); racy bumps still change it
+    Entry e;
+    while ((e = entries.poll()) != null) {
+      held.decrementAndGet();
+      bytes.addAndGet(-e.release());
     }
+    ids.set(0);
+    newest.set(null);
   }
 
   /** A snapshot of the entries held, oldest first. */
   public List<Entry> entries() {
-    synchronized (entries) {
-      return List.copyOf(entries);
-    }
+    Entry[] all = entries.toArray(new Entry[0]);
+    // appends from several threads may land slightly out of id order; readers see id order
+    Arrays.sort(all, BY_ID);
+    int from = Math.max(0, all.length - capacity); // an append's excess not trimmed yet
+    return List.of(all).subList(from, all.length);
   }
+
+  private static final Comparator<Entry> BY_ID = Comparator.comparingLong(Entry::id);
 
   /** The HTTP requests held, oldest first. */
   public List<Entry> requests() {
@@ -87,24 +188,18 @@ public final class Journal {
 
   /** How many entries were ever recorded since the last clear, dropped ones included. */
   public long total() {
-    synchronized (entries) {
-      return total;
-    }
+    return ids.get();
   }
 
   public int size() {
-    synchronized (entries) {
-      return entries.size();
-    }
+    return Math.max(0, Math.min(held.get(), capacity));
   }
 
   public List<Entry> find(Predicate<? super Entry> filter) {
     List<Entry> out = new ArrayList<>();
-    synchronized (entries) {
-      for (Entry e : entries) {
-        if (filter.test(e)) {
-          out.add(e);
-        }
+    for (Entry e : entries()) {
+      if (filter.test(e)) {
+        out.add(e);
       }
     }
     return out;
@@ -112,11 +207,9 @@ public final class Journal {
 
   public int count(Predicate<? super Entry> filter) {
     int n = 0;
-    synchronized (entries) {
-      for (Entry e : entries) {
-        if (filter.test(e)) {
-          n++;
-        }
+    for (Entry e : entries) {
+      if (filter.test(e)) {
+        n++;
       }
     }
     return n;
@@ -124,20 +217,16 @@ public final class Journal {
 
   /** The newest entry of any kind. */
   public Optional<Entry> last() {
-    synchronized (entries) {
-      return Optional.ofNullable(entries.peekLast());
-    }
+    return Optional.ofNullable(newest.get());
   }
 
   /** The newest entry matching {@code filter}. */
   public Optional<Entry> last(Predicate<? super Entry> filter) {
-    synchronized (entries) {
-      var it = entries.descendingIterator();
-      while (it.hasNext()) {
-        Entry e = it.next();
-        if (filter.test(e)) {
-          return Optional.of(e);
-        }
+    List<Entry> all = entries();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Entry e = all.get(i);
+      if (filter.test(e)) {
+        return Optional.of(e);
       }
     }
     return Optional.empty();
@@ -194,12 +283,9 @@ public final class Journal {
    * }</pre>
    */
   public List<String> digest(int n) {
-    List<Entry> all;
-    long dropped;
-    synchronized (entries) {
-      all = List.copyOf(entries);
-      dropped = total - all.size();
-    }
+    List<Entry> all = entries();
+    // ids are handed out before an entry is visible: count as dropped only what is older than the oldest held
+    long dropped = all.isEmpty() ? 0 : Math.max(0, all.get(0).id() - 1);
     return Digest.lines(all, dropped, n);
   }
 

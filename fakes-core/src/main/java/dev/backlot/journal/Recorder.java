@@ -29,6 +29,14 @@ public final class Recorder {
     return new Recorder(new Journal(capacity, bodyLimit));
   }
 
+  /**
+   * A new, empty journal that also drops its oldest entries while the body bytes it holds
+   * exceed {@code maxBytes} (see {@link Journal}), and its recorder.
+   */
+  public static Recorder create(int capacity, int bodyLimit, long maxBytes) {
+    return new Recorder(new Journal(capacity, bodyLimit, maxBytes));
+  }
+
   /** The journal this recorder writes: hand this one out. */
   public Journal journal() {
     return journal;
@@ -49,6 +57,18 @@ public final class Recorder {
   /** Records the response of {@code entry} (status, and the body as the journal shows it). */
   public void complete(Entry entry, int status, String responseBody) {
     entry.complete(status, responseBody);
+    if (responseBody != null) {
+      journal.responseKept(entry, responseBody.length());
+    }
+  }
+
+  /**
+   * Records the response of {@code entry} from its bytes, without copying them: the text
+   * {@link Entry#responseBody()} shows (capped at 4,096 bytes; a binary body by its size and
+   * {@code contentType}) is made only when read. The bytes must not change afterwards.
+   */
+  public void complete(Entry entry, int status, byte[] body, String contentType) {
+    journal.responseKept(entry, entry.complete(status, body, contentType));
   }
 
   /** Notes a fault rule that acted on {@code entry}'s exchange. */

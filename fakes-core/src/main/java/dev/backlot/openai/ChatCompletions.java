@@ -2,13 +2,9 @@ package dev.backlot.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.backlot.wire.Json;
 import dev.backlot.wire.Request;
 import dev.backlot.wire.Response;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +55,8 @@ final class ChatCompletions {
     if (mock != null) {
       reply = mock.reply;
     } else {
-      reply = fake.replies().programmed(new LlmRequest("chat/completions", model, prompt, messages, body, req));
+      reply = !fake.replies().any() ? null
+          : fake.replies().programmed(new LlmRequest("chat/completions", model, prompt, messages, body, req));
       if (reply == null && Replies.wantsToolCall(body, last)) {
         reply = Replies.autoToolCall(body, prompt);
       }
@@ -80,79 +77,61 @@ final class ChatCompletions {
     return mock != null && !mock.delay.isZero() ? fake.later(mock.delay, resp) : resp;
   }
 
+  private static final byte[] ID = JsonBytes.ascii("{\"id\":");
+  private static final byte[] OBJECT_CREATED = JsonBytes.ascii(",\"object\":\"chat.completion\",\"created\":");
+  private static final byte[] MODEL = JsonBytes.ascii(",\"model\":");
+  private static final byte[] CHOICES = JsonBytes.ascii(",\"system_fingerprint\":null,\"choices\":[");
+  private static final byte[] INDEX = JsonBytes.ascii("{\"index\":");
+  private static final byte[] FINISH = JsonBytes.ascii(",\"finish_reason\":");
+  private static final byte[] CONTENT = JsonBytes.ascii(",\"message\":{\"role\":\"assistant\",\"content\":");
+  private static final byte[] NO_TOOL_CALLS = JsonBytes.ascii(",\"tool_calls\":null");
+  private static final byte[] TOOL_CALLS = JsonBytes.ascii(",\"tool_calls\":[");
+  private static final byte[] CALL_ID = JsonBytes.ascii("{\"id\":");
+  private static final byte[] CALL_NAME = JsonBytes.ascii(",\"type\":\"function\",\"function\":{\"name\":");
+  private static final byte[] CALL_ARGS = JsonBytes.ascii(",\"arguments\":");
+  private static final byte[] CALL_END = JsonBytes.ascii("}}");
+  private static final byte[] COMMA = JsonBytes.ascii(",");
+  private static final byte[] ARRAY_END = JsonBytes.ascii("]");
+  private static final byte[] CHOICE_END = JsonBytes.ascii(",\"function_call\":null},\"logprobs\":null}");
+  private static final byte[] USAGE = JsonBytes.ascii("],\"usage\":{\"prompt_tokens\":");
+  private static final byte[] COMPLETION_TOKENS = JsonBytes.ascii(",\"completion_tokens\":");
+  private static final byte[] TOTAL_TOKENS = JsonBytes.ascii(",\"total_tokens\":");
+  private static final byte[] END = JsonBytes.ascii("}}");
+
   /**
-   * The {@code chat.completion} body, written field by field (no JSON tree: this is the hot path
-   * of the fake, and a tree costs several times the bytes it serialises to).
+   * The {@code chat.completion} body, written byte by byte in the field order and escaping of
+   * the shared Jackson mapper (no tree, no generator: this is the hot path of the fake).
    */
-  private static byte[] body(String id, long created, String model, Replies.Answer answer, int n, Replies.Usage usage) {
-    Scratch bytes = SCRATCH.get();
-    bytes.reset();
-    try (JsonGenerator g = Json.mapper().getFactory().createGenerator(bytes)) {
-      g.writeStartObject();
-      g.writeStringField("id", id);
-      g.writeStringField("object", "chat.completion");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeNullField("system_fingerprint");
-      g.writeArrayFieldStart("choices");
-      for (int i = 0; i < n; i++) {
-        g.writeStartObject();
-        g.writeNumberField("index", i);
-        g.writeStringField("finish_reason", answer.finishReason());
-        g.writeObjectFieldStart("message");
-        g.writeStringField("role", "assistant");
-        g.writeStringField("content", answer.text()); // null writes null
-        if (answer.calls().isEmpty()) {
-          g.writeNullField("tool_calls");
-        } else {
-          g.writeArrayFieldStart("tool_calls");
-          for (Reply.ToolCall tc : answer.calls()) {
-            g.writeStartObject();
-            g.writeStringField("id", tc.id());
-            g.writeStringField("type", "function");
-            g.writeObjectFieldStart("function");
-            g.writeStringField("name", tc.name());
-            g.writeStringField("arguments", tc.arguments());
-            g.writeEndObject();
-            g.writeEndObject();
+  static byte[] body(String id, long created, String model, Replies.Answer answer, int n, Replies.Usage usage) {
+    JsonBytes w = JsonBytes.get();
+    w.raw(ID).string(id).raw(OBJECT_CREATED).number(created).raw(MODEL).string(model).raw(CHOICES);
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        w.raw(COMMA);
+      }
+      w.raw(INDEX).number(i).raw(FINISH).string(answer.finishReason())
+          .raw(CONTENT).string(answer.text()); // null writes null
+      List<Reply.ToolCall> calls = answer.calls();
+      if (calls.isEmpty()) {
+        w.raw(NO_TOOL_CALLS);
+      } else {
+        w.raw(TOOL_CALLS);
+        for (int k = 0; k < calls.size(); k++) {
+          Reply.ToolCall tc = calls.get(k);
+          if (k > 0) {
+            w.raw(COMMA);
           }
-          g.writeEndArray();
+          w.raw(CALL_ID).string(tc.id()).raw(CALL_NAME).string(tc.name())
+              .raw(CALL_ARGS).string(tc.arguments()).raw(CALL_END);
         }
-        g.writeNullField("function_call");
-        g.writeEndObject();
-        g.writeNullField("logprobs");
-        g.writeEndObject();
+        w.raw(ARRAY_END);
       }
-      g.writeEndArray();
-      g.writeObjectFieldStart("usage");
-      g.writeNumberField("prompt_tokens", usage.prompt());
-      g.writeNumberField("completion_tokens", usage.completion());
-      g.writeNumberField("total_tokens", usage.prompt() + usage.completion());
-      g.writeEndObject();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      w.raw(CHOICE_END);
     }
-    return bytes.take();
+    return w.raw(USAGE).number(usage.prompt()).raw(COMPLETION_TOKENS).number(usage.completion())
+        .raw(TOTAL_TOKENS).number(usage.prompt() + usage.completion()).raw(END).toBytes();
   }
 
-  // One reusable output buffer per worker thread: a reply then costs only its final byte[].
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-  private static final class Scratch extends ByteArrayOutputStream {
-    Scratch() {
-      super(1024);
-    }
-
-    byte[] take() {
-      byte[] out = toByteArray();
-      reset();
-      if (buf.length > 64 * 1024) {
-        buf = new byte[1024]; // a huge reply does not pin its buffer to the thread
-      }
-      return out;
-    }
-  }
   /** Chunks of {@code chat.completion.chunk}, then the usage chunk if asked, then [DONE]. */
   private List<String> chunks(String id, long created, String model, Replies.Answer a, int n, Replies.Usage usage) {
     List<String> out = new ArrayList<>();

@@ -251,27 +251,52 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
   // ------------------------------------------------------------------ routes
 
   // Called from the engine's constructor, before this class's fields are set: handlers are
-  // lambdas that read the fields when a request arrives.
+  // lambdas that read the fields when a request arrives. Every route answers from memory, so
+  // it runs on the IO thread, except LLM calls that stream (SSE, paced on the clock) or whose
+  // reply comes from the test's own replyWith code: those go to a worker.
   @Override
   protected void routes(Routes r) {
     for (String p : new String[] {"/v1", ""}) {
-      r.post(p + "/chat/completions", req -> chat.handle(req, null));
-      r.post(p + "/completions", req -> completions.handle(req, null));
-      r.post(p + "/embeddings", req -> embeddings.handle(req, null));
-      r.get(p + "/models", req -> modelsAndHealth.list(req));
-      r.get(p + "/models/{model*}", req -> modelsAndHealth.get(req));
+      r.post(p + "/chat/completions", req -> chat.handle(req, null)).nonBlockingWhen(this::inline);
+      r.post(p + "/completions", req -> completions.handle(req, null)).nonBlockingWhen(this::inline);
+      r.post(p + "/embeddings", req -> embeddings.handle(req, null)).nonBlocking();
+      r.get(p + "/models", req -> modelsAndHealth.list(req)).nonBlocking();
+      r.get(p + "/models/{model*}", req -> modelsAndHealth.get(req)).nonBlocking();
     }
     for (String p : new String[] {"/openai/deployments/{deployment}", "/engines/{deployment}"}) {
-      r.post(p + "/chat/completions", req -> chat.handle(req, req.pathParam("deployment")));
-      r.post(p + "/completions", req -> completions.handle(req, req.pathParam("deployment")));
-      r.post(p + "/embeddings", req -> embeddings.handle(req, req.pathParam("deployment")));
+      r.post(p + "/chat/completions", req -> chat.handle(req, req.pathParam("deployment")))
+          .nonBlockingWhen(this::inline);
+      r.post(p + "/completions", req -> completions.handle(req, req.pathParam("deployment")))
+          .nonBlockingWhen(this::inline);
+      r.post(p + "/embeddings", req -> embeddings.handle(req, req.pathParam("deployment")))
+          .nonBlocking();
     }
     for (String p : new String[] {"/health/liveliness", "/health/liveness"}) {
-      r.get(p, req -> Response.json(200, "\"I'm alive!\""));
-      r.add("OPTIONS", p, req -> Response.status(200).addHeader("Allow", "GET, OPTIONS"));
+      r.get(p, req -> Response.json(200, "\"I'm alive!\"")).nonBlocking();
+      r.add("OPTIONS", p, req -> Response.status(200).addHeader("Allow", "GET, OPTIONS"))
+          .nonBlocking();
     }
-    r.get("/health/readiness", req -> modelsAndHealth.readiness());
-    r.get("/health", req -> modelsAndHealth.health(req));
+    r.get("/health/readiness", req -> modelsAndHealth.readiness()).nonBlocking();
+    r.get("/health", req -> modelsAndHealth.health(req)).nonBlocking();
+  }
+
+  /**
+   * Whether an LLM call is answered on the IO thread: unless it streams or a {@link #replyWith}
+   * function (the test's code, which may wait) is programmed. A body that is not JSON is a 400,
+   * answered at once too. Parsing here costs nothing extra: the handler reuses the parsed body.
+   */
+  private boolean inline(Request req) {
+    if (replies.runsTestCode()) {
+      return false;
+    }
+    JsonNode body;
+    try {
+      body = req.json();
+    } catch (RuntimeException malformed) {
+      return true;
+    }
+    JsonNode stream = body.get("stream");
+    return stream == null || !stream.isBoolean() || !stream.booleanValue();
   }
 
   // ------------------------------------------------------------------ for the endpoints
@@ -290,7 +315,10 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
 
   /** LiteLLM's response headers of a call, added in one copy. */
   Response callHeaders(Response r, String model) {
-    Response.Header[] fixed = modelHeaders.computeIfAbsent(model, OpenAiFake::modelHeaders);
+    Response.Header[] fixed = modelHeaders.get(model);
+    if (fixed == null) {
+      fixed = modelHeaders.computeIfAbsent(model, OpenAiFake::modelHeaders);
+    }
     return r.headers(new Response.Header("x-litellm-call-id", ids().uuid()), fixed[0], fixed[1], fixed[2], fixed[3]);
   }
 

@@ -24,10 +24,18 @@ final class Replies {
 
   private final CopyOnWriteArrayList<Rule> rules = new CopyOnWriteArrayList<>();
   private volatile Reply defaultReply;
+  // Whether a replyWith function (the test's code, which may wait) is programmed: then calls
+  // are answered on a worker, never on the IO thread.
+  private volatile boolean testCode;
 
   void clear() {
     rules.clear();
     defaultReply = null;
+    testCode = false;
+  }
+
+  boolean runsTestCode() {
+    return testCode;
   }
 
   void setDefault(Reply reply) {
@@ -47,7 +55,13 @@ final class Replies {
   }
 
   void with(Function<LlmRequest, Reply> fn) {
+    testCode = true;
     rules.add(0, new Rule("replyWith(...)", Objects.requireNonNull(fn, "fn")));
+  }
+
+  /** Whether any rule or a default reply is programmed (else {@link #programmed} is null). */
+  boolean any() {
+    return defaultReply != null || !rules.isEmpty();
   }
 
   /** The first rule's reply, else the default, else null. */

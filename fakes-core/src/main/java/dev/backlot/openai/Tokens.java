@@ -27,7 +27,8 @@ final class Tokens {
   /** Prompt tokens of a chat request: each message's role, name and text, plus the tool list. */
   static int chatPrompt(JsonNode messages, JsonNode tools) {
     int n = REPLY_PRIMING;
-    for (JsonNode m : messages) {
+    for (int i = 0; i < messages.size(); i++) {
+      JsonNode m = messages.get(i);
       n += PER_MESSAGE + count(m.path("role").asText("")) + count(m.path("name").asText(""));
       n += count(Replies.contentText(m.get("content")));
       JsonNode calls = m.get("tool_calls");

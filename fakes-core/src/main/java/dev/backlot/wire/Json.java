@@ -1,10 +1,14 @@
 package dev.backlot.wire;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ContainerNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +25,8 @@ public final class Json {
                   .build())
               .build())
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
 
   private Json() {}
 
@@ -41,14 +47,112 @@ public final class Json {
 
   /** Parses {@code bytes}; malformed input is a 400 {@link HttpError}. */
   public static JsonNode parse(byte[] bytes) {
-    try {
-      JsonNode node = MAPPER.readTree(bytes);
-      if (node == null || node.isMissingNode()) {
+    JsonNode fast = FastJson.parse(bytes, NODES); // the usual small ASCII body; else Jackson
+    if (fast != null) {
+      return fast;
+    }
+    try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+      JsonNode node = readTree(p);
+      if (node == null) {
         throw HttpError.badRequest("Request body is empty; expected JSON");
       }
       return node;
     } catch (IOException e) {
       throw HttpError.badRequest("Malformed JSON in request body: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * The first value of {@code p} as a tree, or null if there is none: the tree {@code
+   * MAPPER.readTree} builds (same node types, the last of duplicate keys wins, anything after
+   * the value ignored, the parser's own errors and limits), built straight from the tokens
+   * without a deserialization context; request bodies are parsed on the hot path of every fake.
+   * Iterative, so a deeply nested body cannot exhaust the stack.
+   */
+  static JsonNode readTree(JsonParser p) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      return null;
+    }
+    if (!t.isStructStart()) {
+      return scalar(p, t);
+    }
+    ContainerNode<?> root = t == JsonToken.START_OBJECT ? NODES.objectNode() : NODES.arrayNode();
+    ContainerNode<?>[] stack = new ContainerNode<?>[8];
+    int depth = 0;
+    ContainerNode<?> current = root;
+    while (true) {
+      String name = null;
+      if (current instanceof ObjectNode) {
+        name = p.nextFieldName();
+        if (name == null) { // END_OBJECT: FIELD_NAME is the only other token allowed here
+          if (depth == 0) {
+            return root;
+          }
+          current = stack[--depth];
+          continue;
+        }
+      }
+      t = p.nextToken();
+      if (t == JsonToken.END_ARRAY) {
+        if (depth == 0) {
+          return root;
+        }
+        current = stack[--depth];
+        continue;
+      }
+      JsonNode value;
+      ContainerNode<?> child = null;
+      if (t == JsonToken.START_OBJECT) {
+        value = child = NODES.objectNode();
+      } else if (t == JsonToken.START_ARRAY) {
+        value = child = NODES.arrayNode();
+      } else {
+        value = scalar(p, t);
+      }
+      if (name != null) {
+        ((ObjectNode) current).replace(name, value);
+      } else {
+        ((ArrayNode) current).add(value);
+      }
+      if (child != null) {
+        if (depth == stack.length) {
+          stack = java.util.Arrays.copyOf(stack, depth * 2);
+        }
+        stack[depth++] = current;
+        current = child;
+      }
+    }
+  }
+
+  // As Jackson's JsonNodeDeserializer maps each scalar token with the default features.
+  private static JsonNode scalar(JsonParser p, JsonToken t) throws IOException {
+    switch (t) {
+      case VALUE_STRING:
+        return NODES.textNode(p.getText());
+      case VALUE_NUMBER_INT:
+        switch (p.getNumberType()) {
+          case INT:
+            return NODES.numberNode(p.getIntValue());
+          case LONG:
+            return NODES.numberNode(p.getLongValue());
+          default:
+            return NODES.numberNode(p.getBigIntegerValue());
+        }
+      case VALUE_NUMBER_FLOAT:
+        if (p.getNumberTypeFP() == JsonParser.NumberTypeFP.BIG_DECIMAL) {
+          return NODES.numberNode(p.getDecimalValue());
+        }
+        return NODES.numberNode(p.getDoubleValue());
+      case VALUE_TRUE:
+        return NODES.booleanNode(true);
+      case VALUE_FALSE:
+        return NODES.booleanNode(false);
+      case VALUE_NULL:
+        return NODES.nullNode();
+      default:
+        // not produced by a JSON parser; let Jackson decide what it is
+        return MAPPER.readTree(p);
     }
   }
 

@@ -59,41 +59,54 @@ public final class PathTemplate {
     return new PathTemplate(template, segs);
   }
 
-  /** The variables of {@code rawPath} if it matches, else null. */
+  /**
+   * The variables of {@code rawPath} if it matches, else null. Walks the path in place (no
+   * split, no substrings for literal segments): matching runs for every request.
+   */
   public Map<String, String> match(String rawPath) {
-    List<int[]> parts = split(rawPath);
+    int n = rawPath.length();
+    int pos = 0;
     Map<String, String> vars = null;
-    for (int i = 0; i < segments.length; i++) {
-      Segment s = segments[i];
-      if (i >= parts.size()) {
+    for (Segment s : segments) {
+      while (pos < n && rawPath.charAt(pos) == '/') {
+        pos++;
+      }
+      if (pos >= n) {
         return null;
       }
-      int[] span = parts.get(i);
+      int start = pos;
+      int slash = rawPath.indexOf('/', start);
+      int end = slash < 0 ? n : slash;
       if (s.rest) {
         // the raw remainder, kept exactly (an object name may hold "//")
-        String rest = rawPath.substring(span[0]);
-        if (!rest.startsWith(s.prefix) || rest.length() == s.prefix.length()) {
+        int pl = s.prefix.length();
+        if (n - start <= pl || !rawPath.startsWith(s.prefix, start)) {
           return null;
         }
-        return put(vars, s.var, Request.decodePath(rest.substring(s.prefix.length())));
+        return put(vars, s.var, Request.decodePath(rawPath.substring(start + pl)));
       }
-      String p = rawPath.substring(span[0], span[1]);
+      int len = end - start;
+      int pl = s.prefix.length();
       if (s.literal()) {
-        if (!p.equals(s.prefix)) {
+        if (len != pl || !rawPath.regionMatches(start, s.prefix, 0, pl)) {
           return null;
         }
-        continue;
+      } else {
+        int sl = s.suffix.length();
+        if (len < pl + sl + 1
+            || !rawPath.regionMatches(start, s.prefix, 0, pl)
+            || !rawPath.regionMatches(end - sl, s.suffix, 0, sl)) {
+          return null;
+        }
+        vars = put(vars, s.var, Request.decodePath(rawPath.substring(start + pl, end - sl)));
       }
-      if (p.length() < s.prefix.length() + s.suffix.length() + 1
-          || !p.startsWith(s.prefix)
-          || !p.endsWith(s.suffix)) {
-        return null;
-      }
-      String value = p.substring(s.prefix.length(), p.length() - s.suffix.length());
-      vars = put(vars, s.var, Request.decodePath(value));
+      pos = end;
     }
-    if (parts.size() != segments.length) {
-      return null;
+    while (pos < n && rawPath.charAt(pos) == '/') {
+      pos++;
+    }
+    if (pos < n) {
+      return null; // more segments than the template has
     }
     return vars == null ? Map.of() : vars;
   }

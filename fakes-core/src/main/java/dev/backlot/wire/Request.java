@@ -88,6 +88,9 @@ public final class Request {
 
   /** This request with the path variables of the template that matched it. */
   public Request withPathParams(Map<String, String> params) {
+    if (params.isEmpty() && pathParams.isEmpty()) {
+      return this; // a literal route: nothing to bind, no copy
+    }
     Request r =
         new Request(id, method, rawPath, rawQuery, headers, body, time, connection, params);
     r.json = json;

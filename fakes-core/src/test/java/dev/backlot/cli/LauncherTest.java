@@ -232,6 +232,25 @@ class LauncherTest {
   }
 
   @Test
+  void journalBoundsComeFromTheConfigAndAnUnknownJournalKeyIsRefused() throws Exception {
+    Path config = dir.resolve("journal.json");
+    Files.writeString(config, "{\"fakes\": {\"http\": {\"journal\": "
+        + "{\"capacity\": 40, \"bodyLimit\": 512, \"maxBytes\": 65536}}}}");
+    try (Launcher.Running r = start("--fakes", "http,openai", "--config", config.toString())) {
+      dev.backlot.journal.Journal http = r.fakes().fakes().get(0).journal();
+      assertThat(http.capacity()).isEqualTo(40);
+      assertThat(http.bodyLimit()).isEqualTo(512);
+      assertThat(http.maxBytes()).isEqualTo(65536);
+      dev.backlot.journal.Journal openai = r.fakes().fakes().get(1).journal();
+      assertThat(openai.maxBytes()).isEqualTo(dev.backlot.journal.Journal.DEFAULT_MAX_BYTES);
+    }
+    Path typo = dir.resolve("journal-typo.json");
+    Files.writeString(typo, "{\"fakes\": {\"http\": {\"journal\": {\"maxSize\": 1}}}}");
+    assertUsage("config for http: unknown journal setting 'maxSize' (known: capacity, bodyLimit, maxBytes)",
+        "--config", typo.toString());
+  }
+
+  @Test
   void helpNamesEveryOptionAndFakeAndShowsAConfig() {
     String help = Launcher.help();
     for (String option : Launcher.OPTIONS) {

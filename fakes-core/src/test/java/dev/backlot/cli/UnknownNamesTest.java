@@ -55,7 +55,7 @@ class UnknownNamesTest {
             + " journal, faults, maxBodyBytes, tls, http2, h2c, altSvc, stubs, buckets, objects, signers,"
             + " strictSignatures)");
     assertThatThrownBy(() -> HttpFake.builder().configure(Json.parse("{\"journal\": {\"capacty\": 5}}")))
-        .hasMessage("unknown journal setting 'capacty'; did you mean 'capacity'? (known: capacity, bodyLimit)");
+        .hasMessage("unknown journal setting 'capacty'; did you mean 'capacity'? (known: capacity, bodyLimit, maxBytes)");
     assertThat(refused("comfyui", "{\"worker\": 2}"))
         .hasMessage("unknown setting 'worker' for comfyui; did you mean 'workers'? (known: port, seed, behindLink,"
             + " journal, faults, maxBodyBytes, tls, http2, h2c, altSvc, stubs, workers, jobDurationMs, previews,"

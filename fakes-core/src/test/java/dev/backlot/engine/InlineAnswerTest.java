@@ -26,6 +26,9 @@ class InlineAnswerTest {
   static final class ThreadFake extends FakeServer<ThreadFake> {
     final AtomicReference<String> inlineThread = new AtomicReference<>();
     final AtomicReference<String> workerThread = new AtomicReference<>();
+    final AtomicReference<String> maybeThread = new AtomicReference<>();
+    final AtomicReference<Object> maybeBody = new AtomicReference<>();
+    final CompletableFuture<Response> later = new CompletableFuture<>();
 
     ThreadFake(Builder b) {
       super("threads", b);
@@ -43,7 +46,13 @@ class InlineAnswerTest {
           })
           .get("/bad", req -> {
             throw new HttpError(409, "conflict");
-          }).nonBlocking();
+          }).nonBlocking()
+          .post("/maybe", req -> {
+            maybeThread.set(Thread.currentThread().getName());
+            maybeBody.set(req.json());
+            return Response.text(200, "maybe");
+          }).nonBlockingWhen(req -> !req.json().path("slow").asBoolean(false))
+          .get("/later", req -> Response.later(later)).nonBlocking();
     }
 
     @Override
@@ -149,6 +158,43 @@ class InlineAnswerTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(good.statusCode()).isEqualTo(201);
     assertThat(fake.journal().requests()).extracting(e -> e.status()).containsExactly(400, 201);
+  }
+
+  HttpResponse<String> post(String path, String body) throws Exception {
+    return client.send(HttpRequest.newBuilder(URI.create(fake.baseUri() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aConditionalRouteRunsInlineOnlyForTheRequestsItAccepts() throws Exception {
+    fake = new ThreadFake.Builder().start();
+    assertThat(post("/maybe", "{\"slow\":false}").body()).isEqualTo("maybe");
+    assertThat(fake.maybeThread.get()).contains("I/O");
+    assertThat(post("/maybe", "{\"slow\":true}").body()).isEqualTo("maybe");
+    assertThat(fake.maybeThread.get()).doesNotContain("I/O");
+    assertThat(fake.maybeBody.get().toString()).isEqualTo("{\"slow\":true}");
+    // the condition's own failure (here: a body that is not JSON) is answered in the error shape
+    HttpResponse<String> bad = post("/maybe", "{nope");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("Malformed JSON");
+    assertThat(fake.journal().requests()).extracting(e -> e.status()).containsExactly(200, 200, 400);
+  }
+
+  @Test
+  void aDeferredAnswerFromAnInlineRouteIsWrittenWhenItCompletes() throws Exception {
+    fake = new ThreadFake.Builder().start();
+    CompletableFuture<HttpResponse<String>> pending = client.sendAsync(
+        HttpRequest.newBuilder(URI.create(fake.baseUri() + "/later")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+        .until(() -> fake.journal().size() == 1);
+    assertThat(pending).isNotDone();
+    fake.later.complete(Response.text(201, "done"));
+    HttpResponse<String> r = pending.get(30, TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(201);
+    assertThat(r.body()).isEqualTo("done");
+    assertThat(get("/fast").body()).isEqualTo("fast"); // the connection goes on serving
   }
 
   @Test

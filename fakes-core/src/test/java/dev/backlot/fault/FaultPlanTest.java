@@ -313,4 +313,26 @@ class FaultPlanTest {
     assertThat(p.rules().get(0).toString()).startsWith("#1 ");
     assertThat(pattern(p, get("/x"), 30)).as("clear restarts the generator").isEqualTo(before);
   }
+
+  @Test
+  void requestsNoRuleAdmitsSkipTheLockAndChangeNothing() {
+    FaultPlan p = plan(3);
+    assertThat(p.mayActOn(get("/a"))).isFalse(); // no rules at all
+    HttpRule onA = p.on("GET", "/a/{id}").nth(2).status(503);
+    p.onSse("POST", "/v1/chat/completions").drop(); // not an HTTP rule
+    assertThat(p.mayActOn(get("/a/1"))).isTrue();
+    assertThat(p.mayActOn(Request.of("HEAD", "/a/1", Map.of(), null))).isTrue();
+    assertThat(p.mayActOn(post("/a/1"))).isFalse();
+    assertThat(p.mayActOn(get("/b/1"))).isFalse();
+    // what decide() would do for a request no rule admits: nothing, no count, no draw
+    assertThat(p.decide(get("/b/1"), null)).isNull();
+    assertThat(onA.matched()).isZero();
+    assertThat(p.decide(get("/a/1"), null)).isNull(); // 1st match: nth(2) waits
+    assertThat(p.decide(get("/a/2"), null)).isNotNull();
+    p.onAny().delay(Duration.ofMillis(1));
+    assertThat(p.mayActOn(get("/anything"))).isTrue();
+    p.clear();
+    p.on(dev.backlot.journal.RequestPattern.post("/x")).status(500);
+    assertThat(p.mayActOn(get("/y"))).isTrue(); // a pattern rule is decided under the lock
+  }
 }

@@ -100,4 +100,112 @@ class JournalTest {
     assertThat(RequestPattern.post("/prompt").mismatches(journal.last().orElseThrow()))
         .containsExactly("method was GET, not POST");
   }
+
+  @Test
+  void appendsFromManyThreadsAreAllNumberedAndReadBackInIdOrder() throws Exception {
+    Journal j = new Journal(1_000, 8);
+    int threads = 4;
+    int each = 2_000;
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> ts = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int n = t;
+      Thread th = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < each; i++) {
+          j.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/t/" + n, "", Map.of(), new byte[0]);
+        }
+      });
+      th.start();
+      ts.add(th);
+    }
+    go.countDown();
+    for (Thread th : ts) {
+      th.join();
+    }
+    assertThat(j.total()).isEqualTo(threads * each);
+    assertThat(j.size()).isEqualTo(1_000);
+    List<Entry> held = j.entries();
+    assertThat(held).hasSize(1_000);
+    assertThat(held).extracting(Entry::id).isSorted().doesNotHaveDuplicates();
+    assertThat(held.get(held.size() - 1).id()).isEqualTo(threads * each);
+    assertThat(j.count(e -> true)).isEqualTo(1_000);
+  }
+
+  @Test
+  void responseBodiesAreKeptAsBytesAndReadAsText() {
+    Recorder rec = Recorder.create(5, 8);
+    Entry small = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/s", "", Map.of(), new byte[0]);
+    rec.complete(small, 200, "{\"ok\":true}".getBytes(StandardCharsets.UTF_8), "application/json");
+    assertThat(small.responseBody()).isEqualTo("{\"ok\":true}");
+    assertThat(small.status()).isEqualTo(200);
+    assertThat(small.completed()).isTrue();
+
+    Entry big = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/b", "", Map.of(), new byte[0]);
+    rec.complete(big, 200, "é".repeat(3_000).getBytes(StandardCharsets.UTF_8), "text/plain");
+    assertThat(big.responseBody()).hasSize(2_048 + 3).endsWith("...");
+
+    Entry bin = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/p", "", Map.of(), new byte[0]);
+    rec.complete(bin, 200, new byte[70_000], "image/png");
+    assertThat(bin.responseBody()).isEqualTo("(70000 bytes image/png)");
+
+    Entry none = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/n", "", Map.of(), new byte[0]);
+    rec.complete(none, 204, new byte[0], null);
+    assertThat(none.responseBody()).isEmpty();
+    assertThat(none.toString()).contains("-> 204");
+  }
+
+  @Test
+  void staysUnderItsByteCapOldestFirst() {
+    Recorder rec = Recorder.create(10_000, 4_096, 64 * 1024);
+    byte[] big = new byte[10_000];
+    byte[] reply = "r".repeat(3_000).getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 500; i++) {
+      Entry e = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "POST", "/up/" + i, "", Map.of(), big);
+      rec.complete(e, 200, reply, "application/json");
+      assertThat(rec.journal().bytes()).isLessThanOrEqualTo(64 * 1024);
+    }
+    Journal j = rec.journal();
+    // each entry holds 4,096 + 3,000 bytes: 9 fit under 64 KiB
+    assertThat(j.size()).isEqualTo(9);
+    assertThat(j.bytes()).isEqualTo(9 * 7_096);
+    assertThat(j.total()).isEqualTo(500);
+    assertThat(j.entries()).extracting(Entry::path).first().isEqualTo("/up/491");
+    assertThat(j.last().orElseThrow().path()).isEqualTo("/up/499");
+    j.clear();
+    assertThat(j.bytes()).isZero();
+  }
+
+  @Test
+  void theNewestEntryStaysEvenAloneOverTheCap() {
+    Recorder rec = Recorder.create(10, 1_000, 100);
+    rec.record(Entry.Kind.HTTP, Instant.EPOCH, "POST", "/a", "", Map.of(), new byte[60]);
+    rec.record(Entry.Kind.HTTP, Instant.EPOCH, "POST", "/b", "", Map.of(), new byte[500]);
+    assertThat(rec.journal().entries()).extracting(Entry::path).containsExactly("/b");
+    assertThat(rec.journal().bytes()).isEqualTo(500);
+    rec.record(Entry.Kind.HTTP, Instant.EPOCH, "POST", "/c", "", Map.of(), new byte[10]);
+    assertThat(rec.journal().entries()).extracting(Entry::path).containsExactly("/c");
+  }
+
+  @Test
+  void aResponseOfADroppedEntryIsNotCounted() {
+    Recorder rec = Recorder.create(1, 100);
+    Entry first = rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/1", "", Map.of(), new byte[0]);
+    rec.record(Entry.Kind.HTTP, Instant.EPOCH, "GET", "/2", "", Map.of(), new byte[0]);
+    rec.complete(first, 200, "late".getBytes(StandardCharsets.UTF_8), "text/plain"); // dropped already
+    assertThat(rec.journal().bytes()).isZero();
+    assertThat(first.responseBody()).isEqualTo("late"); // the entry itself still tells
+  }
+
+  @Test
+  void badBoundsAreRefused() {
+    assertThatThrownBy(() -> new Journal(0, 10, 10)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Journal(10, -1, 10)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Journal(10, 10, -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBytes >= 0");
+  }
 }

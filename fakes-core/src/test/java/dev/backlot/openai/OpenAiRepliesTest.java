@@ -67,6 +67,43 @@ class OpenAiRepliesTest {
   }
 
   @Test
+  void aReplyWithFunctionRunsOnAWorkerAndMayWaitWithoutHoldingOtherCalls() throws Exception {
+    // Calls are answered on the IO thread, except those that run the test's own code
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<String> thread = new java.util.concurrent.atomic.AtomicReference<>();
+    fake.replyWith(call -> {
+      thread.set(Thread.currentThread().getName());
+      if (call.prompt().equals("wait")) {
+        entered.countDown();
+        try {
+          release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return Reply.text("waited");
+      }
+      return null;
+    });
+    java.util.concurrent.CompletableFuture<JsonNode> waiting =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return chat("gpt-4o", "wait", "");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(entered.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(thread.get()).doesNotContain("I/O");
+    for (int i = 0; i < 3; i++) {
+      assertThat(content(chat("gpt-4o", "hello " + i, ""))).isEqualTo("Echo: hello " + i);
+    }
+    assertThat(waiting).isNotDone();
+    release.countDown();
+    assertThat(content(waiting.get(30, java.util.concurrent.TimeUnit.SECONDS))).isEqualTo("waited");
+  }
+
+  @Test
   void rulesAreTriedNewestFirstThenTheDefaultThenTheEcho() throws Exception {
     assertThat(content(chat("gpt-4o", "hello", ""))).isEqualTo("Echo: hello");
     fake.reply("default");
