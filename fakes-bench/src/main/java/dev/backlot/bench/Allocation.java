@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Server-side bytes allocated and CPU time per request: a stubbed GET, and the {@link
- * Contenders#openAiVsStub} pair (an HttpFake stub answering a chat POST, the OpenAI fake's chat
+ * Server-side bytes allocated and CPU time per request: a stubbed GET, and the {@code
+ * Contenders.openAiVsStub} pair (an HttpFake stub answering a chat POST, the OpenAI fake's chat
  * completion), each over one keep-alive {@link RawHttp} connection. The contenders take turns,
  * one batch each per round; every live thread's counters are read before and after a batch:
  * allocation of all threads but the client's, CPU time of the fakes' own threads (IO and
