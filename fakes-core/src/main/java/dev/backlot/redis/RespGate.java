@@ -319,7 +319,13 @@ final class RespGate {
           if (!keys.isEmpty()) {
             for (SelectionKey key : keys) {
               if (key.isValid() && key.attachment() instanceof Conn c) {
-                c.onReady(key.readyOps());
+                try {
+                  c.onReady(key.readyOps());
+                } catch (RuntimeException e) {
+                  // one connection's failure must not end the thread that serves them all
+                  LOG.log(System.Logger.Level.WARNING, "redis fake connection failed", e);
+                  c.abort();
+                }
               }
             }
             keys.clear();
