@@ -2,6 +2,8 @@ package dev.backlot.redis;
 
 import com.github.fppt.jedismock.RedisClient;
 import com.github.fppt.jedismock.RedisServer;
+import com.github.fppt.jedismock.datastructures.RMList;
+import com.github.fppt.jedismock.datastructures.Slice;
 import com.github.fppt.jedismock.server.RedisOperationExecutor;
 import com.github.fppt.jedismock.storage.OperationExecutorState;
 import dev.backlot.time.Clock;
@@ -14,6 +16,7 @@ import java.net.Socket;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +32,8 @@ final class JedisMockAccess {
   static final Method GET_BASES = basesAccessor();
   static final Field SOCKET = field("com.github.fppt.jedismock.RedisClient", "socket");
   private static final Constructor<RedisClient> NEW_CLIENT = clientConstructor();
+  private static final Field LIST_DATA =
+      field("com.github.fppt.jedismock.datastructures.RMList", "storedData");
   private static final Field EXECUTOR = field("com.github.fppt.jedismock.RedisClient", "executor");
   private static final Field STATE =
       field("com.github.fppt.jedismock.server.RedisOperationExecutor", "state");
@@ -48,6 +53,22 @@ final class JedisMockAccess {
       throw new IllegalStateException("jedis-mock could not make a client", e.getCause());
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("jedis-mock could not make a client", e);
+    }
+  }
+
+  /**
+   * Puts {@code list}'s elements in a {@link RingList} once it has {@code min} of them; without
+   * the field (another jedis-mock) the list stays as it is, only slower.
+   */
+  static void useRingList(RMList list, int min) {
+    List<Slice> data = list.getStoredData();
+    if (LIST_DATA == null || data instanceof RingList || data.size() < min) {
+      return;
+    }
+    try {
+      LIST_DATA.set(list, new RingList<>(data));
+    } catch (IllegalAccessException | RuntimeException e) {
+      // keep jedis-mock's own list
     }
   }
 

@@ -2,6 +2,7 @@ package dev.backlot.redis;
 
 import com.github.fppt.jedismock.RedisClient;
 import com.github.fppt.jedismock.RedisServer;
+import com.github.fppt.jedismock.datastructures.RMList;
 import com.github.fppt.jedismock.datastructures.Slice;
 import com.github.fppt.jedismock.operations.server.MockExecutor;
 import com.github.fppt.jedismock.server.Response;
@@ -91,6 +92,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class RedisFake extends AbstractFake<RedisFake> {
 
   private static final Set<String> WAKE_AFTER = Set.of("xadd", "exec", "eval", "evalsha");
+  /** Commands that make a list longer: its key (the destination for the moves) may get a ring. */
+  private static final Set<String> LIST_GROWERS = Set.of("lpush", "rpush", "lpushx", "rpushx",
+      "linsert", "lmove", "blmove", "rpoplpush", "brpoplpush");
+  /** From this length a list is kept in a {@link RingList}: O(1) pushes and pops at both ends. */
+  private static final int RING_FROM = 64;
   /** Commands that can wait for other clients or for time: they run off the IO thread. */
   private static final Set<String> WAITING = Set.of("blpop", "brpop", "brpoplpush", "blmove",
       "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "xread", "xreadgroup", "eval", "evalsha",
@@ -476,6 +482,9 @@ public class RedisFake extends AbstractFake<RedisFake> {
     } else {
       reply = Commands.proceed(state, name, params, groups);
     }
+    if (!wasInTransaction && LIST_GROWERS.contains(name)) {
+      ringList(state, name, params);
+    }
     if (WAKE_AFTER.contains(name)) {
       // jedis-mock's XADD does not notify: blocked XREADGROUPs (and XREADs) would wait for
       // their next poll.
@@ -489,6 +498,23 @@ public class RedisFake extends AbstractFake<RedisFake> {
       reply = Replies.asRedisReplies(name, params, reply);
     }
     return reply;
+  }
+
+  /**
+   * jedis-mock keeps a list in an ArrayList, so LPUSH and LPOP move every element (a queue of
+   * 100 000 jobs made each push cost some 10 microseconds); a list that grew past {@link
+   * #RING_FROM} gets a {@link RingList} with the same elements instead.
+   */
+  private static void ringList(OperationExecutorState state, String name, List<Slice> params) {
+    int key = name.endsWith("move") || name.endsWith("rpoplpush") ? 1 : 0;
+    if (params.size() <= key) {
+      return;
+    }
+    synchronized (state.lock()) {
+      if (state.base().getValue(params.get(key)) instanceof RMList list) {
+        JedisMockAccess.useRingList(list, RING_FROM);
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")
