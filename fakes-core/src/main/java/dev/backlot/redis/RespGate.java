@@ -75,6 +75,8 @@ final class RespGate {
   private static final long BULK_MAX = 512L * 1024 * 1024;
   /** A connection whose replies pile up past this (it does not read them) is not read from. */
   private static final int OUTPUT_HIGH_WATER = 1024 * 1024;
+  /** Bytes a connection may send while one of its commands waits on a worker. */
+  private static final int INPUT_WHILE_BUSY = 64 * 1024;
   private static final byte[] NO_BYTES = new byte[0];
   private static final System.Logger LOG = System.getLogger(RespGate.class.getName());
 
@@ -465,7 +467,10 @@ final class RespGate {
       buf.clear();
       int n = ch.read(buf);
       if (n < 0) {
+        // The client is gone, as Redis frees it: a blocked command of its stops waiting (and
+        // pops nothing) instead of taking the next push for a reply nobody reads.
         eof = true;
+        gone = true;
         return;
       }
       if (n == 0) {
@@ -543,7 +548,10 @@ final class RespGate {
         return;
       }
       int ops = 0;
-      if (!busy && !closing && !eof && outEnd - outStart < OUTPUT_HIGH_WATER) {
+      // While a command waits on a worker, reading goes on (up to a limit) so that a client
+      // leaving is seen at once, as Redis sees it; what it sent meanwhile runs afterwards.
+      if (!closing && !eof && outEnd - outStart < OUTPUT_HIGH_WATER
+          && (!busy || inEnd - inPos < INPUT_WHILE_BUSY)) {
         ops |= SelectionKey.OP_READ;
       }
       if (pending) {

@@ -153,6 +153,23 @@ class RespGateTest {
   }
 
   @Test
+  void aBlockedPopOfAClientThatLeftTakesNothing() throws Exception {
+    // As in Redis, a client that disconnects is gone: its BRPOP must not take the next push
+    // for a reply nobody reads (a worker that stops must not swallow the next test's job).
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 5000);
+    s.getOutputStream().write(Resp.encode(java.util.List.of("BRPOP", "left-queue", "30")));
+    s.getOutputStream().flush();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> ((String) fake.call("INFO", "clients")).contains("blocked_clients:1\r\n"));
+    s.close();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> ((String) fake.call("INFO", "clients")).contains("blocked_clients:0\r\n"));
+    fake.call("LPUSH", "left-queue", "job");
+    assertThat(fake.call("LRANGE", "left-queue", "0", "-1")).isEqualTo(java.util.List.of("job"));
+  }
+
+  @Test
   void timeoutsThatAreNotNumbersAreRefusedNotBlockedOn() throws IOException {
     assertThat(exchange("BLPOP k NaN\r\n", false))
         .isEqualTo("-ERR timeout is not a float or out of range\r\n");
