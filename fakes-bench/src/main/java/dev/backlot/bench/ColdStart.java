@@ -18,8 +18,9 @@ import java.util.List;
 /**
  * Cold start in fresh JVMs, contenders interleaved: for each round, one JVM that starts an
  * HttpFake with one stub and gets its first answer, and one that does the same with bare
- * Undertow 2.3. Prints the median wall time (process start to first answer, seen by the parent)
- * and the median number of classes loaded, and their ratios.
+ * Undertow 2.3. Prints the median wall time (process start to first answer, seen by the parent),
+ * the median CPU time the child used up to its first answer (steadier than wall time on a busy
+ * machine) and the median number of classes loaded, and their ratios.
  *
  * <pre>
  * java -cp fakes-bench/target/benchmarks.jar dev.backlot.bench.ColdStart [rounds, default 7]
@@ -38,7 +39,9 @@ public final class ColdStart {
     String[] kinds = {"undertow", "fake"};
     List<List<Double>> ms = List.of(new ArrayList<>(), new ArrayList<>());
     List<List<Double>> classes = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Double>> cpu = List.of(new ArrayList<>(), new ArrayList<>());
     List<Double> msRatios = new ArrayList<>();
+    List<Double> cpuRatios = new ArrayList<>();
     run("undertow"); // warm the page cache for the jar
     run("fake");
     for (int r = 0; r < rounds; r++) {
@@ -49,10 +52,13 @@ public final class ColdStart {
         round[i] = run(kinds[i]);
         ms.get(i).add(round[i][0]);
         classes.get(i).add(round[i][1]);
+        cpu.get(i).add(round[i][2]);
       }
       msRatios.add(round[1][0] / round[0][0]);
-      System.out.printf("round %d: undertow %.0f ms %.0f classes, fake %.0f ms %.0f classes%n",
-          r + 1, round[0][0], round[0][1], round[1][0], round[1][1]);
+      cpuRatios.add(round[1][2] / round[0][2]);
+      System.out.printf("round %d: undertow %.0f ms (cpu %.0f ms) %.0f classes, fake %.0f ms"
+              + " (cpu %.0f ms) %.0f classes%n",
+          r + 1, round[0][0], round[0][2], round[0][1], round[1][0], round[1][2], round[1][1]);
     }
     System.out.printf(
         "cold start to first answer: HttpFake / bare Undertow ratio %.2f (median of per-round"
@@ -60,9 +66,12 @@ public final class ColdStart {
         Ratios.median(msRatios), Ratios.median(ms.get(1)), Ratios.median(ms.get(0)),
         Ratios.median(classes.get(1)), Ratios.median(classes.get(0)),
         Ratios.median(classes.get(1)) / Ratios.median(classes.get(0)));
+    System.out.printf("cpu time to first answer: HttpFake / bare Undertow ratio %.2f (median of"
+            + " per-round ratios; medians %.0f vs %.0f ms)%n",
+        Ratios.median(cpuRatios), Ratios.median(cpu.get(1)), Ratios.median(cpu.get(0)));
   }
 
-  /** {wall ms, classes loaded} of one fresh JVM. */
+  /** {wall ms, classes loaded, cpu ms} of one fresh JVM. */
   private static double[] run(String kind) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
@@ -85,7 +94,8 @@ public final class ColdStart {
       if (last == null) {
         throw new IllegalStateException(kind + " child printed no READY line");
       }
-      return new double[] {wall, Double.parseDouble(last.split(" ")[1])};
+      String[] f = last.split(" ");
+      return new double[] {wall, Double.parseDouble(f[1]), Double.parseDouble(f[2])};
     }
   }
 
@@ -119,7 +129,10 @@ public final class ColdStart {
   }
 
   private static void report() {
-    System.out.println("READY " + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount());
+    // CPU first: reading the class count loads the management classes (the same in both)
+    long cpuMs = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
+    System.out.println("READY " + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount()
+        + " " + cpuMs);
     System.out.flush();
   }
 }

@@ -50,7 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       Undertow (what a worker hand-off costs, the floor for a fake that dispatches);
  *   <li>{@code fakeVsWireMock}: HttpFake / WireMock 3.13 with one stub;
  *   <li>{@code linkVsDirect}: the HttpFake through a {@link NetworkLink} with no toxics /
- *       direct to the same fake;
+ *       direct to the same fake (one connection each: the link's added latency);
+ *   <li>{@code linkVsDirectMany}: the same with four client threads and connections per
+ *       contender (the link's throughput, nearer {@code wrk -c50});
  *   <li>{@code openAiVsStub}: OpenAiFake chat completion POST / an HttpFake stub answering the
  *       same POST with the same bytes (the OpenAI fake's reply, headers and body, captured once).
  * </ul>
@@ -279,6 +281,42 @@ public class Contenders {
   @GroupThreads(1)
   public int contenderViaLink(LinkDirect s) throws IOException {
     return s.viaLink.call();
+  }
+
+  /** One client thread's own connections, for the groups with several threads per contender. */
+  @State(Scope.Thread)
+  public static class Client {
+    RawHttp direct;
+    RawHttp viaLink;
+
+    @TearDown(Level.Trial)
+    public void down() {
+      for (RawHttp c : new RawHttp[] {direct, viaLink}) {
+        if (c != null) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  @Benchmark
+  @Group("linkVsDirectMany")
+  @GroupThreads(4)
+  public int baselineDirectMany(LinkDirect s, Client c) throws IOException {
+    if (c.direct == null) {
+      c.direct = new RawHttp(address(s.fake), GET_PING);
+    }
+    return c.direct.call();
+  }
+
+  @Benchmark
+  @Group("linkVsDirectMany")
+  @GroupThreads(4)
+  public int contenderViaLinkMany(LinkDirect s, Client c) throws IOException {
+    if (c.viaLink == null) {
+      c.viaLink = new RawHttp(s.link.address(), GET_PING);
+    }
+    return c.viaLink.call();
   }
 
   // ------------------------------------------------------------------ OpenAI chat / stub POST

@@ -11,6 +11,8 @@ import java.nio.channels.SocketChannel;
 final class Connection {
 
   final NetworkLink link;
+  /** The link thread that carries this connection; everything here runs on it. */
+  final Loop loop;
   /** 1-based, in accept order: what toxicity rolls are keyed on. */
   final long index;
   final SocketChannel client;
@@ -22,8 +24,9 @@ final class Connection {
   boolean connected;
   boolean closed;
 
-  Connection(NetworkLink link, long index, SocketChannel client, SocketChannel server) {
-    this.link = link;
+  Connection(Loop loop, long index, SocketChannel client, SocketChannel server) {
+    this.loop = loop;
+    this.link = loop.link;
     this.index = index;
     this.client = client;
     this.server = server;
@@ -162,11 +165,11 @@ final class Connection {
     }
     quietClose(client);
     quietClose(server);
-    link.connectionClosed(this);
+    loop.connectionClosed(this);
   }
 
   private void drain(SocketChannel ch) {
-    ByteBuffer buf = link.readBuffer;
+    ByteBuffer buf = loop.readBuffer;
     try {
       for (int i = 0; i < 16; i++) {
         buf.clear();

@@ -1,41 +1,34 @@
 package dev.backlot.net;
 
 import dev.backlot.time.Clock;
-import dev.backlot.time.Clock.Cancellable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * An in-process TCP proxy on its own loopback port, in front of any {@code host:port}, with
  * Toxiproxy-style {@linkplain #toxics() toxics}, {@linkplain #down() down/up} and {@linkplain
- * #partition() partition/heal}. One non-blocking selector thread per link (named {@code
- * backlot-link-<port>}) carries every connection; all delays run on the link's {@link Clock}.
+ * #partition() partition/heal}. Non-blocking selector threads carry the connections, one per core
+ * (named {@code backlot-link-<port>}, then {@code backlot-link-<port>-1}, ...; the first listens,
+ * the others start as connections arrive); all delays run on the link's {@link Clock}. Without a
+ * toxic, bytes go from one socket to the other through one reused buffer per thread.
  *
  * <pre>{@code
  * try (NetworkLink link = NetworkLink.to(fake.address())) {
@@ -50,7 +43,7 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <p>Every method may be called from any thread; the ones that change the link return once the
- * change is in force on the link thread.
+ * change is in force on every link thread.
  */
 public final class NetworkLink implements AutoCloseable {
 
@@ -60,60 +53,69 @@ public final class NetworkLink implements AutoCloseable {
   /** Bytes a pipe may hold (read, not yet written) before it stops reading its source. */
   static final long HIGH_WATER = 256 * 1024;
 
+  /** Selector threads per link: one per core, started as connections arrive. */
+  static final int LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
   private static final int BACKLOG = 512;
-  private static final System.Logger LOG = System.getLogger(NetworkLink.class.getName());
 
   private final InetSocketAddress target;
   private final Clock clock;
   private final long seed;
   private final int port;
   private final InetSocketAddress address;
-  private final Selector selector;
-  private final Thread thread;
-  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean wakeupPending = new AtomicBoolean();
+  private final Loop[] loops;
   private final AtomicBoolean closeRequested = new AtomicBoolean();
   private final CopyOnWriteArrayList<Toxic> toxics = new CopyOnWriteArrayList<>();
-  private volatile boolean terminated;
+  /** Serialises the control calls (toxics, partition, down/up) against each other. */
+  private final Object control = new Object();
   private volatile boolean upView = true;
-  private volatile boolean partitionedView;
+  /** Read by every loop's pipes: while set, no byte moves and nothing is accepted. */
+  volatile boolean partitioned;
+  /** How many times the link went down: a connection accepted before a down() is closed. */
+  private volatile long downs;
 
-  // Counters, written on the link thread, read anywhere.
+  // Counters, written on the loops, read anywhere.
   final AtomicLong accepted = new AtomicLong();
   final AtomicInteger open = new AtomicInteger();
-  final AtomicLong bytesUpstream = new AtomicLong();
-  final AtomicLong bytesDownstream = new AtomicLong();
-  final AtomicLong bufferedBytes = new AtomicLong();
+  final LongAdder bytesUpstream = new LongAdder();
+  final LongAdder bytesDownstream = new LongAdder();
+  final LongAdder bufferedBytes = new LongAdder();
 
-  // Link-thread state.
-  final ByteBuffer readBuffer = ByteBuffer.allocateDirect(64 * 1024);
-  boolean partitioned;
+  // Loop-0 state: the listening socket and the accept order.
   private ServerSocketChannel server;
   private SelectionKey acceptKey;
-  private final Set<Connection> connections = new LinkedHashSet<>();
   private long connectionCount;
+  private int nextLoop;
 
   private NetworkLink(Builder b) throws IOException {
     this.target = b.target;
     this.clock = b.clock;
     this.seed = b.seed;
-    this.selector = Selector.open();
+    int n = b.threads > 0 ? b.threads : LOOPS;
+    this.loops = new Loop[n];
+    Loop first = null;
     try {
       this.server = bind(b.port);
       this.port = server.socket().getLocalPort();
-      this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT);
+      String name = THREAD_PREFIX + port + (b.name == null ? "" : "-" + b.name);
+      for (int i = 0; i < n; i++) {
+        loops[i] = new Loop(this, i, i == 0 ? name : name + "-" + i);
+      }
+      first = loops[0];
+      this.acceptKey = server.register(first.selector, SelectionKey.OP_ACCEPT);
     } catch (IOException | RuntimeException e) {
       if (server != null) {
         server.close();
       }
-      selector.close();
+      for (Loop l : loops) {
+        if (l != null) {
+          l.selector.close();
+        }
+      }
       throw e;
     }
     this.address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    String name = THREAD_PREFIX + port + (b.name == null ? "" : "-" + b.name);
-    this.thread = new Thread(this::run, name);
-    thread.setDaemon(true);
-    thread.start();
+    first.ensureStarted();
   }
 
   /** Starts a link with default settings on a random loopback port in front of {@code target}. */
@@ -173,9 +175,9 @@ public final class NetworkLink implements AutoCloseable {
     return new Stats(
         accepted.get(),
         open.get(),
-        bytesUpstream.get(),
-        bytesDownstream.get(),
-        bufferedBytes.get());
+        bytesUpstream.sum(),
+        bytesDownstream.sum(),
+        bufferedBytes.sum());
   }
 
   /** Whether the link accepts connections (true unless {@link #down()}). */
@@ -185,7 +187,7 @@ public final class NetworkLink implements AutoCloseable {
 
   /** Whether traffic is frozen by {@link #partition()}. */
   public boolean isPartitioned() {
-    return partitionedView;
+    return partitioned;
   }
 
   /** Whether {@link #close()} was called. */
@@ -200,22 +202,26 @@ public final class NetworkLink implements AutoCloseable {
    * refused}), and closes every open connection. The port is released until {@link #up()}.
    */
   public void down() {
-    call(
-        () -> {
-          if (server == null) {
-            return null;
-          }
-          acceptKey.cancel();
-          quietClose(server);
-          server = null;
-          acceptKey = null;
-          upView = false;
-          for (Connection c : new ArrayList<>(connections)) {
-            c.close();
-          }
-          flushCancelledKeys();
-          return null;
-        });
+    synchronized (control) {
+      boolean wasUp =
+          loops[0].call(
+              () -> {
+                if (server == null) {
+                  return false;
+                }
+                downs++;
+                acceptKey.cancel();
+                Loop.quietClose(server);
+                server = null;
+                acceptKey = null;
+                upView = false;
+                loops[0].closeAll(); // also deregisters the listening socket: the port is free
+                return true;
+              });
+      if (wasUp) {
+        onOtherLoops(Loop::closeAll);
+      }
+    }
   }
 
   /**
@@ -224,25 +230,27 @@ public final class NetworkLink implements AutoCloseable {
    * @throws UncheckedIOException if something else took the port in the meantime
    */
   public void up() {
-    call(
-        () -> {
-          if (server != null) {
-            return null;
-          }
-          try {
-            server = bind(port);
-            acceptKey =
-                server.register(selector, partitioned ? 0 : SelectionKey.OP_ACCEPT);
-          } catch (IOException e) {
+    synchronized (control) {
+      loops[0].call(
+          () -> {
             if (server != null) {
-              quietClose(server);
-              server = null;
+              return null;
             }
-            throw new UncheckedIOException("cannot listen on port " + port + " again", e);
-          }
-          upView = true;
-          return null;
-        });
+            try {
+              server = bind(port);
+              acceptKey =
+                  server.register(loops[0].selector, partitioned ? 0 : SelectionKey.OP_ACCEPT);
+            } catch (IOException e) {
+              if (server != null) {
+                Loop.quietClose(server);
+                server = null;
+              }
+              throw new UncheckedIOException("cannot listen on port " + port + " again", e);
+            }
+            upView = true;
+            return null;
+          });
+    }
   }
 
   /**
@@ -252,39 +260,47 @@ public final class NetworkLink implements AutoCloseable {
    * Toxic timers keep running.
    */
   public void partition() {
-    call(
-        () -> {
-          partitioned = true;
-          partitionedView = true;
-          if (acceptKey != null) {
-            acceptKey.interestOps(0);
-          }
-          for (Connection c : new ArrayList<>(connections)) {
-            c.updateInterest();
-          }
-          return null;
-        });
+    synchronized (control) {
+      partitioned = true;
+      loops[0].call(
+          () -> {
+            if (acceptKey != null) {
+              acceptKey.interestOps(0);
+            }
+            return null;
+          });
+      onEveryLoop(
+          loop -> {
+            for (Connection c : new ArrayList<>(loop.connections())) {
+              c.updateInterest();
+            }
+          });
+    }
   }
 
   /** Ends a {@link #partition()}: held data flows again, then new data. */
   public void heal() {
-    call(
-        () -> {
-          if (!partitioned) {
+    synchronized (control) {
+      if (!partitioned) {
+        return;
+      }
+      partitioned = false;
+      onEveryLoop(
+          loop -> {
+            for (Connection c : new ArrayList<>(loop.connections())) {
+              c.up.flush();
+              c.down.flush();
+              c.updateInterest();
+            }
+          });
+      loops[0].call(
+          () -> {
+            if (acceptKey != null) {
+              acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+            }
             return null;
-          }
-          partitioned = false;
-          partitionedView = false;
-          if (acceptKey != null) {
-            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
-          }
-          for (Connection c : new ArrayList<>(connections)) {
-            c.up.flush();
-            c.down.flush();
-            c.updateInterest();
-          }
-          return null;
-        });
+          });
+    }
   }
 
   /** Back to a clean link, as between two tests: every toxic removed, healed, up. */
@@ -295,26 +311,17 @@ public final class NetworkLink implements AutoCloseable {
   }
 
   /**
-   * Closes every connection, releases the port and ends the link thread, before returning.
+   * Closes every connection, releases the port and ends the link's threads, before returning.
    * Idempotent.
    */
   @Override
   public void close() {
-    if (closeRequested.compareAndSet(false, true)) {
-      selector.wakeup();
+    closeRequested.set(true);
+    for (Loop l : loops) {
+      l.wake();
     }
-    if (Thread.currentThread() != thread) {
-      boolean interrupted = false;
-      while (thread.isAlive()) {
-        try {
-          thread.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
+    for (Loop l : loops) {
+      l.join();
     }
   }
 
@@ -323,7 +330,7 @@ public final class NetworkLink implements AutoCloseable {
     return "NetworkLink[" + address.getAddress().getHostAddress() + ":" + port + " -> "
         + target.getHostString() + ":" + target.getPort()
         + (isClosed() ? ", closed" : "") + (upView ? "" : ", down")
-        + (partitionedView ? ", partitioned" : "") + ", toxics=" + toxics + "]";
+        + (partitioned ? ", partitioned" : "") + ", toxics=" + toxics + "]";
   }
 
   /**
@@ -351,6 +358,10 @@ public final class NetworkLink implements AutoCloseable {
     return toxics;
   }
 
+  Object control() {
+    return control;
+  }
+
   <T extends Toxic> T addToxic(T toxic) {
     return ToxicWiring.add(this, toxic);
   }
@@ -363,13 +374,46 @@ public final class NetworkLink implements AutoCloseable {
     ToxicWiring.rewire(this, toxic);
   }
 
-  /** The open connections; link thread only. */
-  Set<Connection> connections() {
-    return connections;
+  /**
+   * Runs {@code action} on every loop that has started, one after the other, and waits; a loop
+   * that has not started has no connection, and one that starts later reads the link's state.
+   *
+   * @throws IllegalStateException if the link is closed
+   */
+  void onEveryLoop(Consumer<Loop> action) {
+    for (Loop l : loops) {
+      if (l.index == 0 || l.isStarted()) {
+        l.call(
+            () -> {
+              action.accept(l);
+              return null;
+            });
+      }
+    }
+  }
+
+  private void onOtherLoops(Consumer<Loop> action) {
+    for (Loop l : loops) {
+      if (l.index != 0 && l.isStarted()) {
+        try {
+          l.call(
+              () -> {
+                action.accept(l);
+                return null;
+              });
+        } catch (IllegalStateException closed) {
+          return;
+        }
+      }
+    }
   }
 
   boolean isTerminated() {
-    return terminated;
+    return loops[0].isTerminated();
+  }
+
+  long downs() {
+    return downs;
   }
 
   // ------------------------------------------------------------------------------------ timing
@@ -379,131 +423,10 @@ public final class NetworkLink implements AutoCloseable {
     return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 
-  /** Runs {@code task} on the link thread after {@code delayNanos} of the link's clock. */
-  Cancellable schedule(long delayNanos, Runnable task) {
-    if (delayNanos <= 0) {
-      // Straight onto the link thread: a zero delay must not wait for a manual clock to move.
-      AtomicBoolean cancelled = new AtomicBoolean();
-      execute(
-          () -> {
-            if (cancelled.compareAndSet(false, true)) {
-              task.run();
-            }
-          });
-      return () -> cancelled.compareAndSet(false, true);
-    }
-    return clock.schedule(Duration.ofNanos(delayNanos), () -> execute(task));
-  }
+  // ------------------------------------------------------------------------------ loop 0: accept
 
-  // ------------------------------------------------------------------------------- link thread
-
-  private void execute(Runnable task) {
-    if (terminated) {
-      return;
-    }
-    tasks.add(task);
-    if (wakeupPending.compareAndSet(false, true)) {
-      selector.wakeup();
-    }
-  }
-
-  /** Runs {@code action} on the link thread and waits for it; rethrows what it throws. */
-  <T> T call(Supplier<T> action) {
-    if (Thread.currentThread() == thread) {
-      return action.get();
-    }
-    if (closeRequested.get()) {
-      throw new IllegalStateException("this link is closed: " + this);
-    }
-    FutureTask<T> f = new FutureTask<>(action::get);
-    execute(f);
-    boolean interrupted = false;
-    try {
-      while (true) {
-        try {
-          return f.get(200, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-          if (!thread.isAlive() && !f.isDone()) {
-            throw new IllegalStateException("this link is closed: " + this);
-          }
-        } catch (InterruptedException e) {
-          interrupted = true;
-          throw new IllegalStateException("interrupted while waiting for the link thread", e);
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException r) {
-            r.addSuppressed(new Exception("called from here"));
-            throw r;
-          }
-          if (cause instanceof Error err) {
-            throw err;
-          }
-          throw new IllegalStateException(cause);
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private void run() {
-    try {
-      while (!closeRequested.get()) {
-        // Clear the flag before looking at the queue: a task added from now on wakes the
-        // selector; one added earlier is seen here. (A selectNow() inside a task, as in down(),
-        // swallows wakeups, so the flag alone cannot be trusted to mean "a wakeup is pending".)
-        wakeupPending.set(false);
-        if (tasks.isEmpty()) {
-          selector.select();
-        } else {
-          selector.selectNow();
-        }
-        Set<SelectionKey> keys = selector.selectedKeys();
-        for (SelectionKey key : keys) {
-          handle(key);
-        }
-        keys.clear();
-        runTasks();
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.log(System.Logger.Level.ERROR, "network link on port " + port + " failed", e);
-    } finally {
-      shutdown();
-    }
-  }
-
-  private void handle(SelectionKey key) {
-    try {
-      if (!key.isValid()) {
-        return;
-      }
-      if (key == acceptKey) {
-        acceptAll();
-      } else if (key.attachment() instanceof Connection c && !c.closed) {
-        c.onReady(key);
-      }
-    } catch (RuntimeException e) {
-      LOG.log(System.Logger.Level.WARNING, "network link on port " + port + ": " + e, e);
-      if (key.attachment() instanceof Connection c) {
-        c.reset();
-      }
-    }
-  }
-
-  private void runTasks() {
-    Runnable task;
-    while ((task = tasks.poll()) != null) {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "network link on port " + port + ": " + e, e);
-      }
-    }
-  }
-
-  private void acceptAll() {
+  /** Accepts what is pending and hands each connection to a loop, in turn. Loop 0 only. */
+  void acceptAll() {
     while (server != null && !partitioned) {
       SocketChannel client;
       try {
@@ -514,86 +437,26 @@ public final class NetworkLink implements AutoCloseable {
       if (client == null) {
         return;
       }
-      openConnection(client);
+      accepted.incrementAndGet();
+      long index = ++connectionCount;
+      long d = downs;
+      Loop loop = loops[nextLoop];
+      nextLoop = (nextLoop + 1) % loops.length;
+      if (loop.index == 0) {
+        loop.open(client, index, d);
+      } else if (loop.ensureStarted()) {
+        loop.execute(() -> loop.open(client, index, d));
+      } else {
+        Loop.quietClose(client); // the link is closing
+      }
     }
   }
 
-  private void openConnection(SocketChannel client) {
-    SocketChannel upstream;
-    try {
-      client.configureBlocking(false);
-      client.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      upstream = SocketChannel.open();
-      upstream.configureBlocking(false);
-      upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
-    } catch (IOException e) {
-      quietClose(client);
-      return;
-    }
-    Connection c = new Connection(this, ++connectionCount, client, upstream);
-    accepted.incrementAndGet();
-    open.incrementAndGet();
-    connections.add(c);
-    try {
-      c.clientKey = client.register(selector, 0, c);
-      c.serverKey = upstream.register(selector, SelectionKey.OP_CONNECT, c);
-    } catch (IOException e) {
-      c.reset();
-      return;
-    }
-    for (Toxic t : toxics) {
-      if (t.appliesTo(c.index)) {
-        c.pipe(t.direction()).attach(t);
-      }
-    }
-    boolean connectedNow;
-    try {
-      connectedNow = upstream.connect(target);
-    } catch (IOException | RuntimeException e) {
-      c.close();
-      return;
-    }
-    if (connectedNow) {
-      c.onConnected();
-    }
-    c.updateInterest();
-  }
-
-  void connectionClosed(Connection c) {
-    if (connections.remove(c)) {
-      open.decrementAndGet();
-    }
-  }
-
-  private void shutdown() {
-    try {
-      for (Connection c : new ArrayList<>(connections)) {
-        c.close();
-      }
-      if (server != null) {
-        quietClose(server);
-        server = null;
-      }
-      flushCancelledKeys();
-    } finally {
-      terminated = true;
-      try {
-        selector.close();
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "closing selector", e);
-      }
-      upView = false;
-      // Let waiting callers go; they see a closed link.
-      runTasks();
-    }
-  }
-
-  /** Closed channels are only really closed once their keys are deregistered. */
-  private void flushCancelledKeys() {
-    try {
-      selector.selectNow();
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "selectNow", e);
+  /** Loop 0, at the end. */
+  void closeServer() {
+    if (server != null) {
+      Loop.quietClose(server);
+      server = null;
     }
   }
 
@@ -610,14 +473,6 @@ public final class NetworkLink implements AutoCloseable {
     }
   }
 
-  private static void quietClose(java.io.Closeable c) {
-    try {
-      c.close();
-    } catch (IOException ignored) {
-      // nothing to do
-    }
-  }
-
   /**
    * Configures and starts a {@link NetworkLink}.
    *
@@ -626,6 +481,7 @@ public final class NetworkLink implements AutoCloseable {
    *     .target("127.0.0.1", redisPort)
    *     .clock(clock)       // Clock.system() by default
    *     .seed(42)           // 0 by default: runs are reproducible unless you vary it
+   *     .threads(2)         // selector threads; one per core by default
    *     .start();           // port 0 (random) unless .port(n)
    * }</pre>
    */
@@ -635,6 +491,7 @@ public final class NetworkLink implements AutoCloseable {
     private Clock clock = Clock.system();
     private long seed;
     private String name;
+    private int threads;
 
     private Builder() {}
 
@@ -670,7 +527,19 @@ public final class NetworkLink implements AutoCloseable {
       return this;
     }
 
-    /** A label added to the link thread's name, for thread dumps. */
+    /**
+     * How many selector threads carry the connections (one per core by default; they start as
+     * connections arrive, each connection stays on one).
+     */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("threads must be at least 1: " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    /** A label added to the link threads' names, for thread dumps. */
     public Builder name(String name) {
       this.name = name;
       return this;

@@ -13,6 +13,8 @@ import java.util.List;
  *
  * <p>Back-pressure: the pipe stops reading once {@link NetworkLink#HIGH_WATER} bytes are read but
  * not yet written (held by toxics, by a partition, or by a slow reader), as a TCP window would.
+ * Without toxics it reads only when nothing is queued: bytes go from the loop's read buffer
+ * straight to the sink, and only what the sink refuses waits, in the pipe's reused spare buffer.
  */
 final class Pipe {
 
@@ -33,6 +35,8 @@ final class Pipe {
   boolean eofRead;
   boolean outputShut;
   boolean writeBlocked;
+  /** Holds what the sink could not take at once, on a pass-through pipe; reused. */
+  private ByteBuffer spare;
 
   Pipe(Connection conn, Direction direction) {
     this.conn = conn;
@@ -56,6 +60,8 @@ final class Pipe {
         && !conn.closed
         && !conn.link.partitioned
         && buffered < NetworkLink.HIGH_WATER
+        // a pass-through pipe holds at most one read, in its spare buffer
+        && (!stages.isEmpty() || out.isEmpty())
         && (direction == Direction.UPSTREAM || conn.connected);
   }
 
@@ -72,7 +78,7 @@ final class Pipe {
     if (eofRead || conn.closed || conn.link.partitioned) {
       return;
     }
-    ByteBuffer buf = conn.link.readBuffer;
+    ByteBuffer buf = conn.loop.readBuffer;
     buf.clear();
     int n = source().read(buf);
     if (n < 0) {
@@ -84,16 +90,33 @@ final class Pipe {
       return;
     }
     buf.flip();
-    buffered += n;
-    conn.link.bufferedBytes.addAndGet(n);
     if (stages.isEmpty() && out.isEmpty() && !writeBlocked && canWrite()) {
-      // Fast path, no toxics: straight from the read buffer into the sink.
-      delivered(sink().write(buf));
+      // Pass-through, no toxic: straight from the loop's read buffer into the sink, no copy.
+      int w = sink().write(buf);
+      if (w > 0) {
+        (direction == Direction.UPSTREAM ? conn.link.bytesUpstream : conn.link.bytesDownstream)
+            .add(w);
+      }
       if (!buf.hasRemaining()) {
         return;
       }
+      // The sink is full: keep the rest in this pipe's own buffer (reused from one stall to the
+      // next) and read no more until it is out, as a TCP window would.
+      int rest = buf.remaining();
+      buffered += rest;
+      conn.link.bufferedBytes.add(rest);
+      if (spare == null || spare.capacity() < rest) {
+        spare = ByteBuffer.allocate(buf.capacity());
+      }
+      spare.clear();
+      spare.put(buf).flip();
+      toOut(spare);
+      return;
     }
-    ByteBuffer copy = ByteBuffer.allocate(buf.remaining());
+    buffered += n;
+    conn.link.bufferedBytes.add(n);
+    // Toxics hold data for a while, or data is queued: the pieces need their own bytes.
+    ByteBuffer copy = ByteBuffer.allocate(n);
     copy.put(buf).flip();
     enter(copy);
   }
@@ -168,14 +191,14 @@ final class Pipe {
     }
     buffered -= n;
     NetworkLink link = conn.link;
-    link.bufferedBytes.addAndGet(-n);
-    (direction == Direction.UPSTREAM ? link.bytesUpstream : link.bytesDownstream).addAndGet(n);
+    link.bufferedBytes.add(-n);
+    (direction == Direction.UPSTREAM ? link.bytesUpstream : link.bytesDownstream).add(n);
   }
 
   /** A stage dropped {@code n} bytes. */
   void discarded(long n) {
     buffered -= n;
-    conn.link.bufferedBytes.addAndGet(-n);
+    conn.link.bufferedBytes.add(-n);
     conn.updateInterest();
   }
 
@@ -217,7 +240,8 @@ final class Pipe {
     }
     stages.clear();
     out.clear();
-    conn.link.bufferedBytes.addAndGet(-buffered);
+    conn.link.bufferedBytes.add(-buffered);
     buffered = 0;
+    spare = null;
   }
 }

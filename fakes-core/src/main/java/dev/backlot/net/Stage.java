@@ -52,7 +52,7 @@ abstract class Stage {
 
   /** Runs {@code task} on the link thread after {@code delayNanos}, unless this stage is gone. */
   final Cancellable schedule(long delayNanos, Runnable task) {
-    return pipe.conn.link.schedule(
+    return pipe.conn.loop.schedule(
         delayNanos,
         () -> {
           if (!detached && !pipe.conn.closed) {

@@ -40,11 +40,19 @@
  *       advance} returns: read it with a blocking read). Data's due time is computed when the
  *       link reads it, so wait for the link to have it ({@code clock.pendingTasks() > 0} or
  *       {@code link.stats().bytesBuffered()}) before advancing.
- *   <li><b>Threads.</b> One selector thread per link, named {@code backlot-link-<port>}, carries
- *       all its connections; it never sleeps or blocks. {@link dev.backlot.net.NetworkLink#close()}
- *       ends it and frees the port before returning.
- *   <li><b>Back-pressure.</b> A direction holds at most about 256 KB read but not delivered, then
- *       stops reading (the sender's socket buffers fill, as behind a slow TCP path).
+ *   <li><b>Threads.</b> Non-blocking selector threads, one per core ({@link
+ *       dev.backlot.net.NetworkLink.Builder#threads(int)} to choose), named {@code
+ *       backlot-link-<port>} (it also listens) and {@code backlot-link-<port>-<n>} (started when
+ *       the first connection is handed to it); connections are handed out in turn and each stays
+ *       on its thread, with its toxics' stages and timers. They never sleep or block. Every
+ *       control call (toxics, partition, down) returns once all of them applied it. {@link
+ *       dev.backlot.net.NetworkLink#close()} ends them all and frees the port before returning.
+ *   <li><b>Pass-through.</b> A direction without toxics moves bytes from its thread's read buffer
+ *       straight into the other socket, with no copy and no allocation; only what the receiving
+ *       socket refuses waits, in a buffer the direction keeps and reuses, and nothing more is
+ *       read until it is out.
+ *   <li><b>Back-pressure.</b> A direction with toxics holds at most about 256 KB read but not
+ *       delivered, then stops reading (the sender's socket buffers fill, as behind a slow TCP path).
  * </ul>
  *
  * <h2>Toxics (and where they differ from Toxiproxy)</h2>

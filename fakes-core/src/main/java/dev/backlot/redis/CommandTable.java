@@ -8,9 +8,11 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Redis 7.0's command table as far as the fake needs it: each command's (and subcommand's)
@@ -21,6 +23,8 @@ import java.util.Map;
 final class CommandTable {
 
   private static final Map<String, Integer> ARITY = load();
+  /** Commands with subcommands of their own arity ({@code config}, {@code xgroup}, ...). */
+  private static final Set<String> CONTAINERS = containers();
 
   private CommandTable() {}
 
@@ -40,6 +44,17 @@ final class CommandTable {
       throw new UncheckedIOException(e);
     }
     return Map.copyOf(m);
+  }
+
+  private static Set<String> containers() {
+    Set<String> c = new HashSet<>();
+    for (String k : ARITY.keySet()) {
+      int bar = k.indexOf('|');
+      if (bar > 0) {
+        c.add(k.substring(0, bar));
+      }
+    }
+    return Set.copyOf(c);
   }
 
   /** Whether Redis 7.0 has a command of this (lower-case) name. */
@@ -69,7 +84,7 @@ final class CommandTable {
     if (!fits(a, params.size() + 1)) {
       return AddedCommands.wrongArity(name);
     }
-    if (!params.isEmpty()) {
+    if (!params.isEmpty() && CONTAINERS.contains(name)) {
       String full = name + "|" + params.get(0).toString().toLowerCase(Locale.ROOT);
       Integer sub = ARITY.get(full);
       if (sub != null && !fits(sub, params.size() + 1)) {

@@ -2,6 +2,7 @@ package dev.backlot.redis;
 
 import com.github.fppt.jedismock.RedisClient;
 import com.github.fppt.jedismock.RedisServer;
+import com.github.fppt.jedismock.datastructures.RMList;
 import com.github.fppt.jedismock.datastructures.Slice;
 import com.github.fppt.jedismock.operations.server.MockExecutor;
 import com.github.fppt.jedismock.server.Response;
@@ -20,10 +21,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
@@ -79,10 +78,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link NetworkLink} ({@link #link()}): {@link #redisUri()} then points at the link, so latency,
  * partitions and resets apply to every client.
  *
- * <p><b>Threads.</b> jedis-mock serves each connection on its own thread (a cached pool) behind
- * one data lock, so blocking commands (BLPOP, BLMOVE, XREADGROUP BLOCK) and {@linkplain
- * dev.backlot.fault.CommandRule#delay delayed} commands park their own connection's thread; no thread is added per
- * waiter. {@link #close()} stops them all.
+ * <p><b>Threads.</b> One IO thread serves every connection, as redis-server's event loop does:
+ * it reads, runs jedis-mock's commands (behind jedis-mock's one data lock) and writes the replies,
+ * a pipeline's in one write. Commands that may wait (BLPOP, BLMOVE, XREADGROUP BLOCK, scripts,
+ * EXEC, and every command while a {@linkplain dev.backlot.fault.CommandRule#delay fault rule} is
+ * armed) run on a worker thread while their connection waits; the others go on being served.
+ * {@link #close()} stops them all.
  *
  * <p><b>Known gaps</b> (jedis-mock's, and ours): RESP2 only ({@code HELLO 3} answers {@code
  * NOPROTO}; clients fall back); keys expire lazily, on access; blocking timeouts run on wall time;
@@ -92,6 +93,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class RedisFake extends AbstractFake<RedisFake> {
 
   private static final Set<String> WAKE_AFTER = Set.of("xadd", "exec", "eval", "evalsha");
+  /** Commands that make a list longer: its key (the destination for the moves) may get a ring. */
+  private static final Set<String> LIST_GROWERS = Set.of("lpush", "rpush", "lpushx", "rpushx",
+      "linsert", "lmove", "blmove", "rpoplpush", "brpoplpush");
+  /** From this length a list is kept in a {@link RingList}: O(1) pushes and pops at both ends. */
+  private static final int RING_FROM = 64;
+  /** Commands that can wait for other clients or for time: they run off the IO thread. */
+  private static final Set<String> WAITING = Set.of("blpop", "brpop", "brpoplpush", "blmove",
+      "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "xread", "xreadgroup", "eval", "evalsha",
+      "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "script", "exec", "wait", "waitaof");
   /** Redis's default number of databases: SELECT beyond it is refused. */
   private static final int DATABASES = 16;
 
@@ -107,8 +117,8 @@ public class RedisFake extends AbstractFake<RedisFake> {
   private volatile JobWatch[] watchView = new JobWatch[0];
 
   private RedisServer server;
-  // the port clients reach: Redis's own RESP parsing (protocol errors, inline commands) in front
-  // of jedis-mock, which listens on a private port
+  // the port clients reach: Redis's own RESP parsing (protocol errors, inline commands), then
+  // jedis-mock's executor, on one IO thread
   private RespGate gate;
   private volatile Instant startedAt = Instant.EPOCH;
   private Socket internal;
@@ -133,57 +143,25 @@ public class RedisFake extends AbstractFake<RedisFake> {
 
   @Override
   protected final int listen(int wanted) {
-    if (server == null) {
-      server = bindNew(wanted);
-    } else {
-      try {
-        server.start();
-        gate.listen(0);
-      } catch (IOException e) {
-        throw new UncheckedIOException(
-            "redis fake could not listen on 127.0.0.1:" + wanted + " again (port taken?)", e);
-      }
-    }
-    startedAt = clock().instant();
-    return gate.port();
-  }
-
-  /** jedis-mock binds the port it was built with on every start, so pick one and keep it. */
-  private RedisServer bindNew(int wanted) {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    IOException last = null;
-    for (int attempt = 0; attempt < 10; attempt++) {
-      int p = freePort(loopback); // jedis-mock's own port; clients connect to the gate's
-      RedisServer s = RedisServer.newRedisServer(p, loopback)
+    if (gate == null) {
+      // jedis-mock's server is never started: it holds the databases, options and clock, and
+      // the gate runs each connection's commands through a jedis-mock client of its own.
+      server = RedisServer.newRedisServer(0, InetAddress.getLoopbackAddress())
           .setOptions(ServiceOptions.withInterceptor(this::intercept))
           .setClock(new JedisMockAccess.JavaClock(clock()));
-      try {
-        s.start();
-        gate = new RespGate(s.getBindPort());
-        gate.listen(wanted);
-        return s;
-      } catch (BindException e) {
-        last = e;
-        if (wanted != 0) {
-          break;
-        }
-      } catch (IOException e) {
-        last = e;
-        break;
-      }
+      gate = new RespGate(server, this::mayWait);
     }
-    throw new UncheckedIOException("redis fake could not bind 127.0.0.1:"
-        + (wanted == 0 ? "(random)" : wanted) + " (port in use?)", last);
+    int p = gate.listen(wanted);
+    startedAt = clock().instant();
+    return p;
   }
 
-  private static int freePort(InetAddress loopback) {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(loopback, 0));
-      return probe.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
+  /** Commands that may wait run on a worker thread, so the gate's IO thread never waits. */
+  private boolean mayWait(String name, OperationExecutorState state) {
+    // a delayed fault holds its command; a script may need another client's SCRIPT KILL, and
+    // while one runs, other commands wait for it (or answer BUSY)
+    return WAITING.contains(name) || decider().hasCommandRules()
+        || state.scriptingManager().isRunning();
   }
 
   @Override
@@ -216,24 +194,8 @@ public class RedisFake extends AbstractFake<RedisFake> {
    */
   @Override
   protected final void unlisten() {
-    {
-      closeInternal();
-      gate.stop();
-      List<RedisClient> clients = JedisMockAccess.clientsOf(server);
-      try {
-        server.stop();
-      } catch (IOException e) {
-        throw new UncheckedIOException("redis fake did not stop cleanly", e);
-      }
-      // jedis-mock's stop() closes its clients before its server socket: a connection accepted
-      // in between is handed to a pool that is already shutting down and is never served nor
-      // closed, so its client would hang until its socket timeout. Close those too.
-      if (clients != null) {
-        for (RedisClient c : clients) {
-          c.close();
-        }
-      }
-    }
+    closeInternal();
+    gate.stop();
   }
 
   /**
@@ -313,6 +275,10 @@ public class RedisFake extends AbstractFake<RedisFake> {
     synchronized (internalLock) {
       if (!isRunning()) {
         throw new IllegalStateException("redis fake is not running");
+      }
+      if (gate.onIoThread()) {
+        throw new IllegalStateException("call() cannot run on the fake's IO thread (it would wait"
+            + " for its own reply)");
       }
       try {
         if (internal == null) {
@@ -518,6 +484,9 @@ public class RedisFake extends AbstractFake<RedisFake> {
     } else {
       reply = Commands.proceed(state, name, params, groups);
     }
+    if (!wasInTransaction && LIST_GROWERS.contains(name)) {
+      ringList(state, name, params);
+    }
     if (WAKE_AFTER.contains(name)) {
       // jedis-mock's XADD does not notify: blocked XREADGROUPs (and XREADs) would wait for
       // their next poll.
@@ -533,10 +502,27 @@ public class RedisFake extends AbstractFake<RedisFake> {
     return reply;
   }
 
+  /**
+   * jedis-mock keeps a list in an ArrayList, so LPUSH and LPOP move every element (a queue of
+   * 100 000 jobs made each push cost some 10 microseconds); a list that grew past {@link
+   * #RING_FROM} gets a {@link RingList} with the same elements instead.
+   */
+  private static void ringList(OperationExecutorState state, String name, List<Slice> params) {
+    int key = name.endsWith("move") || name.endsWith("rpoplpush") ? 1 : 0;
+    if (params.size() <= key) {
+      return;
+    }
+    synchronized (state.lock()) {
+      if (state.base().getValue(params.get(key)) instanceof RMList list) {
+        JedisMockAccess.useRingList(list, RING_FROM);
+      }
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private Slice info(OperationExecutorState state, List<Slice> params) {
     synchronized (state.lock()) {
-      List<RedisClient> clients = JedisMockAccess.clientsOf(server);
+      List<RedisClient> clients = gate.clients();
       return ServerInfo.reply(params, new ServerInfo.Facts(
           directPort(),
           Math.max(0, Duration.between(startedAt, clock().instant()).getSeconds()),
@@ -558,7 +544,7 @@ public class RedisFake extends AbstractFake<RedisFake> {
         return Response.bulkString(Slice.create(clientLine(state)));
       }
       case "list" -> {
-        List<RedisClient> live = JedisMockAccess.clientsOf(server);
+        List<RedisClient> live = gate.clients();
         List<OperationExecutorState> states;
         synchronized (connections) {
           states = new ArrayList<>(connections.keySet());

@@ -2,6 +2,7 @@ package dev.backlot.redis;
 
 import com.github.fppt.jedismock.datastructures.Slice;
 import com.github.fppt.jedismock.server.Response;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -78,38 +79,55 @@ final class Replies {
     return Response.error("ERR unknown command '" + name + "', with args beginning with: " + args);
   }
 
+  /** The arguments as the journal shows them: space-separated, each cut at 256 bytes. */
   static byte[] describe(List<Slice> params) {
     if (params.isEmpty()) {
       return new byte[0];
     }
-    StringBuilder sb = new StringBuilder();
+    int size = 0;
     for (Slice p : params) {
-      if (sb.length() > 0) {
-        sb.append(' ');
+      int n = p.length();
+      size += (size > 0 ? 1 : 0) + (n <= ARG_LIMIT ? n : ARG_LIMIT + 24);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(size);
+    for (Slice p : params) {
+      if (out.size() > 0) {
+        out.write(' ');
       }
       byte[] d = p.data();
       if (d.length <= ARG_LIMIT) {
-        sb.append(new String(d, StandardCharsets.UTF_8));
+        out.write(d, 0, d.length);
       } else {
-        sb.append(new String(d, 0, ARG_LIMIT, StandardCharsets.UTF_8))
-            .append("...(").append(d.length).append(" bytes)");
+        out.write(d, 0, cut(d, ARG_LIMIT));
+        out.writeBytes(("...(" + d.length + " bytes)").getBytes(StandardCharsets.US_ASCII));
       }
     }
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    return out.toByteArray();
+  }
+
+  /** {@code limit}, moved back to the start of a UTF-8 sequence it would split. */
+  private static int cut(byte[] d, int limit) {
+    int i = limit;
+    while (i > 0 && i > limit - 3 && (d[i] & 0xC0) == 0x80) {
+      i--;
+    }
+    return (d[i] & 0xC0) == 0x80 ? limit : i;
   }
 
   /** How redis-cli would print {@code reply}, and its kind. */
   static Shown shown(Slice reply) {
     byte[] d = reply.data();
-    String text = new String(d, StandardCharsets.UTF_8);
-    int eol = text.indexOf("\r\n");
-    String head = eol < 0 ? text.substring(1) : text.substring(1, eol);
+    int eol = indexOfCrlf(d);
+    String head = d.length == 0 ? "" : ascii(d, 1, eol < 0 ? d.length : eol);
     switch (d.length == 0 ? ' ' : (char) d[0]) {
       case '+' -> {
-        return new Shown(head, "status");
+        return new Shown(new String(d, 1, (eol < 0 ? d.length : eol) - 1, StandardCharsets.UTF_8),
+            "status");
       }
       case '-' -> {
-        return new Shown("(error) " + head, "error: " + head);
+        String message =
+            new String(d, 1, (eol < 0 ? d.length : eol) - 1, StandardCharsets.UTF_8);
+        return new Shown("(error) " + message, "error: " + message);
       }
       case ':' -> {
         return new Shown("(integer) " + head, "integer");
@@ -119,7 +137,11 @@ final class Replies {
           return new Shown("(nil)", "nil");
         }
         int n = Integer.parseInt(head);
-        String v = text.substring(eol + 2, Math.min(text.length(), eol + 2 + Math.min(n, 200)));
+        // the first 200 characters of the value, decoded from at most 800 bytes
+        int from = eol + 2;
+        int to = Math.min(d.length - 2, from + Math.min(n, 800));
+        String v = new String(d, from, Math.max(0, to - from), StandardCharsets.UTF_8);
+        v = v.substring(0, Math.min(v.length(), Math.min(n, 200)));
         return new Shown("\"" + v + (n > 200 ? "...\"" : "\""), "bulk");
       }
       case '*' -> {
@@ -128,8 +150,21 @@ final class Replies {
             : new Shown("(" + head + " elements)", "array");
       }
       default -> {
-        return new Shown(text, "raw");
+        return new Shown(new String(d, StandardCharsets.UTF_8), "raw");
       }
     }
+  }
+
+  private static int indexOfCrlf(byte[] d) {
+    for (int i = 0; i + 1 < d.length; i++) {
+      if (d[i] == '\r' && d[i + 1] == '\n') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String ascii(byte[] d, int from, int to) {
+    return new String(d, from, Math.max(0, to - from), StandardCharsets.ISO_8859_1);
   }
 }

@@ -57,8 +57,12 @@
  *       ...} (invalid multibulk length, invalid bulk length, expected '$', unbalanced quotes,
  *       too big inline request) after the replies before it, then closes the connection. Bulk
  *       data is buffered only as it arrives; Redis's limits (512 MB bulk, 64 KB inline) hold.
- *       Each client connection is relayed to jedis-mock over a loopback connection of its own
- *       (two more threads per connection).
+ *       One non-blocking IO thread serves every connection, as redis-server's event loop does,
+ *       and runs each command through jedis-mock's executor (jedis-mock's own server, which reads
+ *       a byte per system call on a thread per connection, is never started); a pipeline's
+ *       replies leave in one write. Commands that may wait (blocking pops, XREAD(GROUP) BLOCK,
+ *       scripts, EXEC, any command while a fault rule is armed) run on a worker thread while
+ *       their connection waits.
  *   <li><b>Checks before a command runs</b>, with Redis's texts: arity from Redis 7.0.15's
  *       command table ({@code PING a b}, {@code TTL k k}, {@code LPUSH k}, {@code CONFIG GET});
  *       blocking timeouts ({@code NaN} or words: "timeout is not a float or out of range";

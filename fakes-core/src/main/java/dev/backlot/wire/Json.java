@@ -16,33 +16,40 @@ import java.io.UncheckedIOException;
 /** The one Jackson mapper every fake uses, and small helpers around it. */
 public final class Json {
 
-  // Numbers up to 4,300 digits parse, as in Python's json (int_max_str_digits) and so in the
-  // Python backends we fake; Jackson's own limit (1,000) would turn a valid body into an error.
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-              .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                  .maxNumberLength(4300)
-                  .build())
-              .build())
-          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  /**
+   * The mapper, built on first use: building it loads some 400 Jackson classes, which a fake
+   * answering only fixed bodies never needs (a JSON string body is written as it is).
+   */
+  private static final class Holder {
+    // Numbers up to 4,300 digits parse, as in Python's json (int_max_str_digits) and so in the
+    // Python backends we fake; Jackson's own limit (1,000) would turn a valid body into an error.
+    static final ObjectMapper MAPPER =
+        new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                    .maxNumberLength(4300)
+                    .build())
+                .build())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  }
 
-  private static final JsonNodeFactory NODES = MAPPER.getNodeFactory();
+  // The mapper's own factory (Jackson's default), without building the mapper.
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private Json() {}
 
   /** The shared mapper (thread-safe; do not reconfigure it). */
   public static ObjectMapper mapper() {
-    return MAPPER;
+    return Holder.MAPPER;
   }
 
   /** A new empty JSON object. */
   public static ObjectNode object() {
-    return MAPPER.createObjectNode();
+    return Holder.MAPPER.createObjectNode();
   }
 
   /** A new empty JSON array. */
   public static ArrayNode array() {
-    return MAPPER.createArrayNode();
+    return Holder.MAPPER.createArrayNode();
   }
 
   /** Parses {@code bytes}; malformed input is a 400 {@link HttpError}. */
@@ -51,7 +58,7 @@ public final class Json {
     if (fast != null) {
       return fast;
     }
-    try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
+    try (JsonParser p = Holder.MAPPER.getFactory().createParser(bytes)) {
       JsonNode node = readTree(p);
       if (node == null) {
         throw HttpError.badRequest("Request body is empty; expected JSON");
@@ -152,7 +159,7 @@ public final class Json {
         return NODES.nullNode();
       default:
         // not produced by a JSON parser; let Jackson decide what it is
-        return MAPPER.readTree(p);
+        return Holder.MAPPER.readTree(p);
     }
   }
 
@@ -167,7 +174,7 @@ public final class Json {
       return s;
     }
     try {
-      return MAPPER.writeValueAsString(value);
+      return Holder.MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
@@ -175,7 +182,7 @@ public final class Json {
 
   /** Converts any JSON-shaped value (Map, record, POJO) to a tree. */
   public static JsonNode tree(Object value) {
-    return value instanceof String s ? parse(s) : MAPPER.valueToTree(value);
+    return value instanceof String s ? parse(s) : Holder.MAPPER.valueToTree(value);
   }
 
   private static String firstLine(String message) {

@@ -9,6 +9,8 @@ import static dev.backlot.net.EchoServer.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.backlot.time.Clock;
+import dev.backlot.time.ManualClock;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -297,7 +299,7 @@ class NetworkLinkTest {
   }
 
   @Test
-  void twoHundredConcurrentConnectionsShareOneThread() throws Exception {
+  void twoHundredConcurrentConnectionsShareOneThreadPerCore() throws Exception {
     NetworkLink link = link();
     int n = 200;
     List<Socket> sockets = new ArrayList<>();
@@ -317,13 +319,72 @@ class NetworkLinkTest {
       assertThat(link.stats().connectionsOpen()).isEqualTo(n);
       eventually().until(() -> link.stats().bytesDownstream() == 3L * n * 100);
       assertThat(link.stats().bytesUpstream()).isEqualTo(3L * n * 100);
-      assertThat(linkThreads(NetworkLink.THREAD_PREFIX + link.port())).hasSize(1);
+      // one selector thread per core, never one per connection
+      assertThat(linkThreads(NetworkLink.THREAD_PREFIX + link.port()))
+          .hasSize(Math.min(NetworkLink.LOOPS, n));
     } finally {
       for (Socket s : sockets) {
         s.close();
       }
     }
     eventually().until(() -> link.stats().connectionsOpen() == 0);
+  }
+
+  @Test
+  void connectionsOnSeveralThreadsAllSeeToxicsPartitionsAndDown() throws Exception {
+    // Three threads whatever the machine: connections go to them in turn, and every control
+    // call acts on all of them before it returns.
+    ManualClock clock = Clock.manual();
+    NetworkLink link =
+        closeLater(NetworkLink.builder().target(echo.address()).clock(clock).threads(3).start());
+    int port = link.port();
+    List<Socket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < 6; i++) {
+        Socket s = connect(link);
+        sockets.add(s);
+        send(s, new byte[] {(byte) i});
+        assertThat(receive(s, 1)).containsExactly((byte) i);
+      }
+      assertThat(linkThreads(NetworkLink.THREAD_PREFIX + port)).hasSize(3);
+
+      Toxic lag = link.toxics().latency(Direction.DOWNSTREAM, Duration.ofSeconds(1));
+      for (Socket s : sockets) {
+        send(s, "held".getBytes());
+      }
+      eventually().until(() -> link.stats().bytesBuffered() == 6 * 4);
+      for (Socket s : sockets) {
+        assertSilentFor(s, Duration.ofMillis(50));
+      }
+      lag.remove(); // releases what every thread held
+      for (Socket s : sockets) {
+        assertThat(receive(s, 4)).isEqualTo("held".getBytes());
+      }
+
+      link.partition();
+      for (Socket s : sockets) {
+        send(s, "frozen".getBytes());
+      }
+      for (Socket s : sockets) {
+        assertSilentFor(s, Duration.ofMillis(50));
+      }
+      link.heal();
+      for (Socket s : sockets) {
+        assertThat(receive(s, 6)).isEqualTo("frozen".getBytes());
+      }
+
+      link.down();
+      for (Socket s : sockets) {
+        assertThat(readEndOrReset(s.getInputStream())).isTrue();
+      }
+      assertThat(link.stats().connectionsOpen()).isZero();
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+    link.close();
+    assertThat(linkThreads(NetworkLink.THREAD_PREFIX + port)).isEmpty();
   }
 
   @Test

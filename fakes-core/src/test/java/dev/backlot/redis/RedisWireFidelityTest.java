@@ -53,8 +53,44 @@ class RedisWireFidelityTest {
     }
   }
 
+  /** A list long enough to be kept in a RingList: every list command on it, both ends. */
+  private static String longList() {
+    StringBuilder rpush = new StringBuilder("rpush l");
+    StringBuilder lpush = new StringBuilder("lpush l");
+    for (int i = 0; i < 120; i++) {
+      rpush.append(" v").append(i);
+      lpush.append(" w").append(i % 40);
+    }
+    return rpush + "\n" + lpush + "\n" + """
+        llen l
+        lrange l 0 -1
+        lindex l 150
+        lindex l -3
+        lset l 100 x
+        linsert l BEFORE x y
+        linsert l AFTER v3 z
+        lrem l 2 w7
+        lrem l -1 w9
+        lrem l 0 w11
+        lpos l v10
+        lpos l w5 RANK -1
+        ltrim l 4 200
+        lpop l 5
+        rpop l 3
+        rpoplpush l l2
+        lmove l l2 LEFT RIGHT
+        lmove l l LEFT RIGHT
+        lpush l2 a b c
+        lrange l2 0 -1
+        sort l ALPHA LIMIT 0 10
+        lrange l 0 -1
+        llen l
+        """;
+  }
+
   static Stream<Arguments> scripts() {
     return Stream.of(
+        Arguments.of("long list", longList()),
         Arguments.of("lmove", """
             lmove nokey dst LEFT RIGHT
             rpush src a b c

@@ -106,6 +106,70 @@ class RespGateTest {
   }
 
   @Test
+  void aCommandArrivingInPiecesRunsOnceComplete() throws IOException {
+    try (Socket s = new Socket()) {
+      s.setTcpNoDelay(true);
+      s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 5000);
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      String[] pieces = {"*3\r\n$3\r\nSET\r", "\n$6\r\npieces\r\n$1", "1\r\n01234567",
+          "89", "0\r", "\n*2\r\n$3\r\nGET\r\n$6\r\npieces\r\n"};
+      for (String piece : pieces) {
+        out.write(piece.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(fake.call("PING")).isEqualTo("PONG"); // the IO thread went round meanwhile
+      }
+      assertThat(Resp.read(s.getInputStream())).isEqualTo("OK");
+      assertThat(Resp.read(s.getInputStream())).isEqualTo("01234567890");
+    }
+  }
+
+  @Test
+  void aLongPipelineGetsEveryReplyInOrder() throws IOException {
+    int n = 5_000;
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < n; i++) {
+      all.writeBytes(Resp.encode(java.util.List.of("RPUSH", "pipelined", "v" + i)));
+    }
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 5000);
+      s.setSoTimeout(10_000);
+      InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+      // written from another thread: the replies fill the socket buffers while requests arrive
+      Thread writer = new Thread(() -> {
+        try {
+          s.getOutputStream().write(all.toByteArray());
+          s.getOutputStream().flush();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      writer.start();
+      for (int i = 1; i <= n; i++) {
+        assertThat(Resp.read(in)).isEqualTo((long) i);
+      }
+    }
+    assertThat(fake.call("LINDEX", "pipelined", "-1")).isEqualTo("v" + (n - 1));
+  }
+
+  @Test
+  void aBlockedPopOfAClientThatLeftTakesNothing() throws Exception {
+    // As in Redis, a client that disconnects is gone: its BRPOP must not take the next push
+    // for a reply nobody reads (a worker that stops must not swallow the next test's job).
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 5000);
+    s.getOutputStream().write(Resp.encode(java.util.List.of("BRPOP", "left-queue", "30")));
+    s.getOutputStream().flush();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> ((String) fake.call("INFO", "clients")).contains("blocked_clients:1\r\n"));
+    s.close();
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> ((String) fake.call("INFO", "clients")).contains("blocked_clients:0\r\n"));
+    fake.call("LPUSH", "left-queue", "job");
+    assertThat(fake.call("LRANGE", "left-queue", "0", "-1")).isEqualTo(java.util.List.of("job"));
+  }
+
+  @Test
   void timeoutsThatAreNotNumbersAreRefusedNotBlockedOn() throws IOException {
     assertThat(exchange("BLPOP k NaN\r\n", false))
         .isEqualTo("-ERR timeout is not a float or out of range\r\n");
