@@ -23,6 +23,10 @@ public final class StubConfig {
       List.of("method", "path", "status", "headers", "json", "body", "base64", "contentType",
           "responses", "query", "header");
 
+  // the keys of an entry of "responses"
+  private static final List<String> RESPONSE_KEYS =
+      List.of("status", "headers", "json", "body", "base64", "contentType");
+
   private StubConfig() {}
 
   /** Throws IllegalArgumentException naming the first problem. */
@@ -43,7 +47,10 @@ public final class StubConfig {
       if (!stub.get("responses").isArray() || stub.get("responses").isEmpty()) {
         throw new IllegalArgumentException("\"responses\" must be a non-empty list: " + stub);
       }
-      stub.get("responses").forEach(StubConfig::response);
+      for (JsonNode r : stub.get("responses")) {
+        Hints.requireKnown("stub response key", r.fieldNames(), null, RESPONSE_KEYS);
+        response(r);
+      }
     } else {
       response(stub);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlot.wire.ErrorShape;
 import dev.backlot.engine.FakeServer;
+import dev.backlot.wire.Hints;
 import dev.backlot.wire.HttpError;
 import dev.backlot.wire.Json;
 import dev.backlot.wire.Request;
@@ -409,6 +410,12 @@ public final class GcsFake extends FakeServer<GcsFake> {
       return "gcs";
     }
 
+    // the keys of an entry of "buckets" (when not just a name), "objects" and "signers"
+    private static final List<String> BUCKET_KEYS = List.of("name", "versioning");
+    private static final List<String> OBJECT_KEYS =
+        List.of("bucket", "name", "text", "base64", "resource", "contentType");
+    private static final List<String> SIGNER_KEYS = List.of("email", "publicKey", "keyFile");
+
     @Override
     protected boolean configure(String key, JsonNode value) {
       switch (key) {
@@ -416,7 +423,10 @@ public final class GcsFake extends FakeServer<GcsFake> {
           for (JsonNode b : list(key, value)) {
             if (b.isTextual()) {
               bucket(b.asText());
-            } else if (b.path("versioning").asBoolean(false)) {
+              continue;
+            }
+            Hints.requireKnown("bucket setting", b.fieldNames(), fakeName(), BUCKET_KEYS);
+            if (b.path("versioning").asBoolean(false)) {
               versionedBucket(required(b, "name"));
             } else {
               bucket(required(b, "name"));
@@ -425,6 +435,7 @@ public final class GcsFake extends FakeServer<GcsFake> {
         }
         case "objects" -> {
           for (JsonNode o : list(key, value)) {
+            Hints.requireKnown("object setting", o.fieldNames(), fakeName(), OBJECT_KEYS);
             String bucket = required(o, "bucket");
             String name = required(o, "name");
             String type = o.hasNonNull("contentType") ? o.get("contentType").asText() : null;
@@ -440,6 +451,7 @@ public final class GcsFake extends FakeServer<GcsFake> {
         }
         case "signers" -> {
           for (JsonNode sgn : list(key, value)) {
+            Hints.requireKnown("signer setting", sgn.fieldNames(), fakeName(), SIGNER_KEYS);
             if (sgn.hasNonNull("keyFile")) {
               SignerKeys.Account a = SignerKeys.fromKeyFile(sgn.get("keyFile").asText());
               signer(a.email(), a.key());

@@ -1,6 +1,7 @@
 package dev.backlot.gradio;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.backlot.wire.Hints;
 import dev.backlot.wire.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +25,19 @@ final class AppConfig {
 
   private AppConfig() {}
 
+  // the keys of "app", of an entry of its "endpoints", and of an input or output component
+  static final List<String> APP_KEYS = List.of("title", "version", "endpoints");
+  static final List<String> ENDPOINT_KEYS = List.of("name", "inputs", "outputs", "queue", "steps");
+  static final List<String> COMPONENT_KEYS =
+      List.of("type", "label", "name", "value", "minimum", "maximum", "step", "choices");
+  static final List<String> COMPONENT_TYPES = List.of("textbox", "number", "slider", "dropdown",
+      "checkbox", "image", "video", "file", "gallery", "state");
+
   static GradioApp read(JsonNode v) {
     if (!v.isObject()) {
       throw new IllegalArgumentException("'app' must be an object, not " + v);
     }
+    Hints.requireKnown("app setting", v.fieldNames(), "gradio", APP_KEYS);
     GradioApp.Builder b = GradioApp.builder();
     if (v.has("title")) {
       b.title(v.get("title").asText());
@@ -39,6 +49,7 @@ final class AppConfig {
       throw new IllegalArgumentException("'app.endpoints' must be a list");
     }
     for (JsonNode e : v.get("endpoints")) {
+      Hints.requireKnown("endpoint setting", e.fieldNames(), "gradio", ENDPOINT_KEYS);
       Endpoint ep = Endpoint.named(e.path("name").asText(""));
       ep = ep.input(components(e.path("inputs")).toArray(Component[]::new));
       ep = ep.output(components(e.path("outputs")).toArray(Component[]::new));
@@ -62,8 +73,10 @@ final class AppConfig {
   private static List<Component> components(JsonNode list) {
     List<Component> out = new ArrayList<>();
     for (JsonNode c : list) {
+      Hints.requireKnown("component setting", c.fieldNames(), "gradio", COMPONENT_KEYS);
       String label = c.path("label").isTextual() ? c.get("label").asText() : null;
-      Component comp = switch (c.path("type").asText("").toLowerCase(java.util.Locale.ROOT)) {
+      String type = c.path("type").asText("");
+      Component comp = switch (type.toLowerCase(java.util.Locale.ROOT)) {
         case "textbox" -> Component.textbox(label);
         case "number" -> c.has("minimum") || c.has("maximum")
             ? Component.number(label, c.path("minimum").asDouble(-Double.MAX_VALUE), c.path("maximum").asDouble(Double.MAX_VALUE))
@@ -77,8 +90,8 @@ final class AppConfig {
         case "file" -> Component.file(label);
         case "gallery" -> Component.gallery(label);
         case "state" -> Component.state();
-        default -> throw new IllegalArgumentException("unknown component type " + c.path("type")
-            + " (textbox, number, slider, dropdown, checkbox, image, video, file, gallery, state)");
+        default -> throw new IllegalArgumentException(
+            Hints.unknown("component type", type, "gradio", COMPONENT_TYPES));
       };
       if (c.has("value")) {
         comp = comp.value(Json.mapper().convertValue(c.get("value"), Object.class));

@@ -3,6 +3,7 @@ package dev.backlot.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlot.time.Clock;
+import dev.backlot.wire.Hints;
 import dev.backlot.wire.ErrorShape;
 import dev.backlot.engine.FakeServer;
 import dev.backlot.wire.HttpError;
@@ -538,6 +539,7 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
         case "keys" -> each(key, value, k -> key(k.isTextual() ? ApiKey.of(k.asText()) : keyOf(k)));
         case "reply" -> reply(text(key, value));
         case "replies" -> each(key, value, r -> {
+          Hints.requireKnown("reply setting", r.fieldNames(), "openai", REPLY_KEYS);
           String text = text("replies[].text", r.get("text"));
           if (r.hasNonNull("model")) {
             replyFor(text("replies[].model", r.get("model")), text);
@@ -556,7 +558,13 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
       return true;
     }
 
+    // the keys of an entry of "models" (when not just an id), "keys" (when not just a key) and "replies"
+    private static final List<String> MODEL_KEYS = List.of("id", "ownedBy", "contextWindow", "dimensions");
+    private static final List<String> KEY_KEYS = List.of("key", "models", "rpmLimit");
+    private static final List<String> REPLY_KEYS = List.of("model", "when", "text");
+
     private static Model modelOf(JsonNode m) {
+      Hints.requireKnown("model setting", m.fieldNames(), "openai", MODEL_KEYS);
       Model model = Model.of(text("models[].id", m.get("id")));
       if (m.hasNonNull("ownedBy")) {
         model = model.ownedBy(text("models[].ownedBy", m.get("ownedBy")));
@@ -571,6 +579,7 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
     }
 
     private static ApiKey keyOf(JsonNode k) {
+      Hints.requireKnown("key setting", k.fieldNames(), "openai", KEY_KEYS);
       ApiKey key = ApiKey.of(text("keys[].key", k.get("key")));
       if (k.hasNonNull("models")) {
         List<String> names = new ArrayList<>();

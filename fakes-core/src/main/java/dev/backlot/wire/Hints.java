@@ -1,6 +1,7 @@
 package dev.backlot.wire;
 
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -33,6 +34,28 @@ public final class Hints {
     }
     nearest(given, known).ifPresent(n -> sb.append("; did you mean '").append(n).append("'?"));
     return sb.append(" (known: ").append(String.join(", ", known)).append(')').toString();
+  }
+
+  /**
+   * Refuses the first name of {@code given} that is not in {@code known}, with the message of
+   * {@link #unknown(String, String, String, Collection)}: for the keys of a config object nested
+   * in a setting, such as one of GCS's {@code objects}.
+   *
+   * <pre>{@code
+   * Hints.requireKnown("object setting", entry.fieldNames(), "gcs", List.of("bucket", "name", "text"));
+   * // IllegalArgumentException: unknown object setting 'nmae' for gcs; did you mean 'name'? (known: ...)
+   * }</pre>
+   *
+   * @param owner whose names they are ("gcs"), or null
+   * @throws IllegalArgumentException for the first unknown name
+   */
+  public static void requireKnown(String kind, Iterator<String> given, String owner, Collection<String> known) {
+    while (given.hasNext()) {
+      String g = given.next();
+      if (!known.contains(g)) {
+        throw new IllegalArgumentException(unknown(kind, g, owner, known));
+      }
+    }
   }
 
   /** {@link #unknown(String, String, String, Collection)} without an owner. */
