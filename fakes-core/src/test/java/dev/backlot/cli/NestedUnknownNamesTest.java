@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.backlot.Fake;
 import dev.backlot.time.Clock;
 import dev.backlot.wire.Json;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,7 +33,22 @@ class NestedUnknownNamesTest {
     JsonNode with(String key, JsonNode value) {
       ObjectNode e = (ObjectNode) Json.parse(entry);
       e.set(key, value);
-      return Json.parse(settings.replace("ENTRY", Json.stringify(e)));
+      return Json.parse(settings.replace("ENTRY", Json.write(e)));
+    }
+  }
+
+  // a signer entry needs a real RSA public key (its size does not matter here)
+  private static final String PUBLIC_KEY_PEM = publicKeyPem();
+
+  private static String publicKeyPem() {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(1024);
+      return "-----BEGIN PUBLIC KEY-----\\n"
+          + Base64.getEncoder().encodeToString(g.generateKeyPair().getPublic().getEncoded())
+          + "\\n-----END PUBLIC KEY-----";
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
     }
   }
 
@@ -38,7 +56,8 @@ class NestedUnknownNamesTest {
       new Nested("gcs", "bucket setting", "{\"buckets\": [ENTRY]}", "{\"name\": \"media\"}"),
       new Nested("gcs", "object setting", "{\"buckets\": [\"media\"], \"objects\": [ENTRY]}",
           "{\"bucket\": \"media\", \"name\": \"a.txt\", \"text\": \"hi\"}"),
-      new Nested("gcs", "signer setting", "{\"signers\": [ENTRY]}", "{\"email\": \"sa@p.iam.gserviceaccount.com\"}"),
+      new Nested("gcs", "signer setting", "{\"signers\": [ENTRY]}",
+          "{\"email\": \"sa@p.iam.gserviceaccount.com\", \"publicKey\": \"" + PUBLIC_KEY_PEM + "\"}"),
       new Nested("openai", "model setting", "{\"models\": [ENTRY]}", "{\"id\": \"small\"}"),
       new Nested("openai", "key setting", "{\"keys\": [ENTRY]}", "{\"key\": \"sk-a\"}"),
       new Nested("openai", "reply setting", "{\"replies\": [ENTRY]}", "{\"model\": \"small\", \"text\": \"tiny\"}"),
