@@ -587,8 +587,8 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
      */
     @Override
     protected List<String> settingKeys() {
-      return withKeys(super.settingKeys(), "maxBodyBytes", "tls", "http2", "h2c", "altSvc",
-          "stubs");
+      return withKeys(super.settingKeys(), "maxBodyBytes", "idleTimeoutMs", "tls", "http2", "h2c",
+          "altSvc", "stubs");
     }
 
     @Override

@@ -454,7 +454,7 @@ public final class GradioFake extends FakeServer<GradioFake> {
     @Override
     protected List<String> settingKeys() {
       return withKeys(super.settingKeys(), "preset", "app", "showError", "maxQueueSize",
-          "concurrency", "jobDurationMillis", "maxFileSize");
+          "concurrency", "jobDurationMs", "jobDurationMillis", "jobScript", "maxFileSize");
     }
 
     @Override

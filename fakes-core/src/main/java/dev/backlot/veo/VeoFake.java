@@ -447,7 +447,7 @@ public final class VeoFake extends FakeServer<VeoFake> {
     @Override
     protected List<String> settingKeys() {
       return withKeys(super.settingKeys(), "models", "apiKeys", "accessTokens", "durationMs",
-          "fps", "maxRunning");
+          "fps", "maxRunning", "concurrency", "jobDurationMs", "jobScript");
     }
 
     @Override

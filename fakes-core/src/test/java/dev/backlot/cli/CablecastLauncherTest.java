@@ -86,8 +86,8 @@ class CablecastLauncherTest {
         {"{\"username\": 7}", "config for cablecast: 'username' must be a string"},
         {"{\"processingMillis\": \"soon\"}", "config for cablecast: 'processingMillis' must be a whole number"},
         {"{\"colour\": 1}", "config: unknown setting 'colour' for cablecast (known: port, seed, behindLink,"
-            + " journal, faults, maxBodyBytes, tls, http2, h2c, altSvc, stubs, username, password, library, zone,"
-            + " processingMillis, maxUploadBytes)"},
+            + " journal, faults, maxBodyBytes, idleTimeoutMs, tls, http2, h2c, altSvc, stubs, username, password,"
+            + " library, zone, processingMillis, maxUploadBytes)"},
         {"{\"zones\": \"UTC\"}", "config: unknown setting 'zones' for cablecast; did you mean 'zone'?"}}) {
       Path config = dir.resolve("c.json");
       Files.writeString(config, "{\"fakes\": {\"cablecast\": " + bad[0] + "}}");

@@ -215,7 +215,7 @@ class LauncherTest {
     Path unknownKey = dir.resolve("k.json");
     Files.writeString(unknownKey, "{\"fakes\": {\"http\": {\"colour\": 1}}}");
     assertUsage("config: unknown setting 'colour' for http (known: port, seed, behindLink, journal, faults,"
-        + " maxBodyBytes, tls, http2, h2c, altSvc, stubs)", "--config", unknownKey.toString());
+        + " maxBodyBytes, idleTimeoutMs, tls, http2, h2c, altSvc, stubs)", "--config", unknownKey.toString());
     Path badClock = dir.resolve("c.json");
     Files.writeString(badClock, "{\"clock\": \"sundial\"}");
     assertUsage("'clock' must be", "--config", badClock.toString());

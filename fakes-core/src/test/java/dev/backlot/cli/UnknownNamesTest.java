@@ -48,18 +48,18 @@ class UnknownNamesTest {
     assertThatThrownBy(() -> OpenAiFake.builder().configure(Json.parse("{\"replly\": \"hi\"}")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("unknown setting 'replly' for openai; did you mean 'reply'? (known: port, seed, behindLink,"
-            + " journal, faults, maxBodyBytes, tls, http2, h2c, altSvc, stubs, models, masterKey, keys, reply,"
-            + " replies, streamChunkSize, streamDelayMs)");
+            + " journal, faults, maxBodyBytes, idleTimeoutMs, tls, http2, h2c, altSvc, stubs, models, masterKey,"
+            + " keys, reply, replies, streamChunkSize, streamDelayMs)");
     assertThatThrownBy(() -> GcsFake.builder().configure(Json.parse("{\"bucket\": [\"media\"]}")))
         .hasMessage("unknown setting 'bucket' for gcs; did you mean 'buckets'? (known: port, seed, behindLink,"
-            + " journal, faults, maxBodyBytes, tls, http2, h2c, altSvc, stubs, buckets, objects, signers,"
-            + " strictSignatures)");
+            + " journal, faults, maxBodyBytes, idleTimeoutMs, tls, http2, h2c, altSvc, stubs, buckets, objects,"
+            + " signers, strictSignatures)");
     assertThatThrownBy(() -> HttpFake.builder().configure(Json.parse("{\"journal\": {\"capacty\": 5}}")))
         .hasMessage("unknown journal setting 'capacty'; did you mean 'capacity'? (known: capacity, bodyLimit, maxBytes)");
     assertThat(refused("comfyui", "{\"worker\": 2}"))
         .hasMessage("unknown setting 'worker' for comfyui; did you mean 'workers'? (known: port, seed, behindLink,"
-            + " journal, faults, maxBodyBytes, tls, http2, h2c, altSvc, stubs, workers, jobDurationMs, previews,"
-            + " cache, maxUploadBytes, models, embeddings, nodes)");
+            + " journal, faults, maxBodyBytes, idleTimeoutMs, tls, http2, h2c, altSvc, stubs, workers,"
+            + " jobDurationMs, previews, cache, maxUploadBytes, models, embeddings, nodes)");
   }
 
   /** Each fake lists exactly the keys it takes: every listed key is taken, a bogus one is not. */
@@ -83,6 +83,27 @@ class UnknownNamesTest {
         }
       }
     }
+  }
+
+  /**
+   * The lists name the keys a fake takes from shared code too: the server's {@code idleTimeoutMs}
+   * and the video fakes' job settings (a misspelt one got no "did you mean" when they were left out).
+   */
+  @Test
+  void theListsNameTheSharedKeys() {
+    for (String fake : FakeCatalog.names()) {
+      List<String> known = knownOf(refused(fake, "{\"zzzzzzzzzzzz\": 1}").getMessage());
+      if (!fake.equals("redis")) {
+        assertThat(known).as(fake).contains("idleTimeoutMs");
+      }
+      if (List.of("gradio", "veo", "runway", "minimax").contains(fake)) {
+        assertThat(known).as(fake).contains("concurrency", "jobDurationMs", "jobScript");
+      }
+    }
+    assertThat(refused("gradio", "{\"jobScrpt\": []}"))
+        .hasMessageStartingWith("unknown setting 'jobScrpt' for gradio; did you mean 'jobScript'?");
+    assertThat(refused("veo", "{\"idleTimeout\": 1000}"))
+        .hasMessageStartingWith("unknown setting 'idleTimeout' for veo; did you mean 'idleTimeoutMs'?");
   }
 
   @Test
