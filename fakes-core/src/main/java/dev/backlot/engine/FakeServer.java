@@ -175,6 +175,7 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
    * not {@linkplain Routes#nonBlocking() declared non-blocking} (for this request: {@link
    * Routes#nonBlockingWhen}), or nothing matches (no-route
    * answers may be overridden). Stubs are tried first, newest first, as {@link #answer} does.
+   * {@link #NO_RESPONSE} when the handler that ran returned null.
    */
   final Response answerInline(Request req) throws Exception {
     if (!plainChain) {
@@ -191,11 +192,18 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     if (m == null || !m.route().runsInline(req)) {
       return null;
     }
-    return m.route().handler().handle(req.withPathParams(m.params()));
+    Response answer = m.route().handler().handle(req.withPathParams(m.params()));
+    return answer != null ? answer : NO_RESPONSE;
   }
 
   // A stub matched but runs the test's code: the request goes to a worker.
   private static final Response MUST_DISPATCH = Response.status(500);
+
+  /**
+   * From {@link #answerInline}: the handler that ran returned null. Not a reason to dispatch
+   * (the handler would run a second time); the request path answers it as a failed handler.
+   */
+  static final Response NO_RESPONSE = Response.status(500);
 
   // The first matching stub's fixed answer, MUST_DISPATCH, or null when no stub matches.
   private Response inlineStub(Request req, String method, String raw) throws Exception {
@@ -209,7 +217,7 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
           Request r = req.withPathParams(params);
           if (s.accepts(r)) {
             Response answer = s.answer(r);
-            return answer != null ? answer : MUST_DISPATCH;
+            return answer != null ? answer : NO_RESPONSE;
           }
         }
       }

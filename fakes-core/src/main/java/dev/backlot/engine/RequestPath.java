@@ -268,6 +268,9 @@ final class RequestPath {
       if (response == null) {
         return false;
       }
+      if (response == FakeServer.NO_RESPONSE) {
+        response = noResponse(entry, req);
+      }
     } catch (HttpError e) {
       response = fake.guardedErrorShape().render(e);
     } catch (Exception | StackOverflowError e) {
@@ -290,6 +293,9 @@ final class RequestPath {
     Response response;
     try {
       response = fake.answer(req);
+      if (response == null) {
+        response = noResponse(entry, req);
+      }
     } catch (HttpError e) {
       response = fake.guardedErrorShape().render(e);
     } catch (Exception | StackOverflowError e) {
@@ -297,6 +303,17 @@ final class RequestPath {
           fake.guardedErrorShape().render(500, "The " + fake.name() + " fake failed: " + e, Map.of());
     }
     writer.send(ex, response, entry, req, fault);
+  }
+
+  /**
+   * A handler (a route's, a stub's {@code respondWith}, a fake's filter) returned null instead of
+   * a response: answered as a failing handler is, a 500 in the fake's error shape, so the client
+   * is not left waiting; the journal says why.
+   */
+  private Response noResponse(Entry entry, Request req) {
+    String why = "handler for " + req.method() + " " + req.path() + " returned no response";
+    rec.outcome(entry, why);
+    return fake.guardedErrorShape().render(500, "The " + fake.name() + " fake failed: " + why, Map.of());
   }
 
   // ---------------------------------------------------------------- WebSocket upgrades

@@ -41,7 +41,7 @@ final class ResponseWriter {
                 Response actual =
                     err != null
                         ? fake.guardedErrorShape().render(500, "deferred response failed: " + err, Map.of())
-                        : r;
+                        : r != null ? r : noDeferredResponse(entry, req);
                 ex.getIoThread().execute(() -> send(ex, actual, entry, req, fault));
               });
       return;
@@ -95,6 +95,14 @@ final class ResponseWriter {
       rec.outcome(entry, Entry.NO_ROUTE);
     }
     ex.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  // A deferred response completed with null: a 500 rather than a client left waiting.
+  private Response noDeferredResponse(Entry entry, Request req) {
+    String why = "deferred response for " + req.method() + " " + req.path()
+        + " completed with no response";
+    rec.outcome(entry, why);
+    return fake.guardedErrorShape().render(500, "The " + fake.name() + " fake failed: " + why, Map.of());
   }
 
   // Header names a fake sends, made once: HttpString.tryFromString copies and checks a name

@@ -252,6 +252,9 @@ final class Commands {
         }
         return null;
       }
+      case "zrangebylex", "zrevrangebylex", "zremrangebylex", "zlexcount" -> {
+        return lexRange(name, params);
+      }
       case "zadd", "zincrby" -> {
         int i = name.equals("zincrby") ? 1 : 1;
         if (name.equals("zadd")) {
@@ -279,6 +282,50 @@ final class Commands {
         return null;
       }
     }
+  }
+
+  /**
+   * Redis's checks of a lex range command, all made before it looks up the key: the options of
+   * ZRANGEBYLEX and ZREVRANGEBYLEX (LIMIT offset count, no WITHSCORES), then both range items
+   * ({@code [x}, {@code (x}, or exactly {@code -} or {@code +}). jedis-mock answers an invalid
+   * range with its own text, after the key's type, or not at all (ZREMRANGEBYLEX: a Java
+   * exception on a missing key, 0 on a present one).
+   */
+  static String lexRange(String name, List<Slice> params) {
+    if (name.equals("zrangebylex") || name.equals("zrevrangebylex")) {
+      boolean withScores = false;
+      for (int i = 3; i < params.size(); i++) {
+        String o = params.get(i).toString();
+        if (o.equalsIgnoreCase("limit") && params.size() - i - 1 >= 2) {
+          if (RespGate.Reader.parseLong(params.get(i + 1).data()) == null
+              || RespGate.Reader.parseLong(params.get(i + 2).data()) == null) {
+            return AddedOp.NOT_INTEGER;
+          }
+          i += 2;
+        } else if (o.equalsIgnoreCase("withscores")) {
+          withScores = true;
+        } else {
+          return AddedOp.SYNTAX;
+        }
+      }
+      if (withScores) {
+        return "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+      }
+    }
+    return lexItem(params.get(1).data()) && lexItem(params.get(2).data()) ? null
+        : "ERR min or max not valid string range item";
+  }
+
+  // Redis's zslParseLexRangeItem: '(' or '[' then any bytes, or exactly "-" or "+".
+  private static boolean lexItem(byte[] item) {
+    if (item.length == 0) {
+      return false;
+    }
+    return switch (item[0]) {
+      case '(', '[' -> true;
+      case '-', '+' -> item.length == 1;
+      default -> false;
+    };
   }
 
   /** Redis's getTimeoutFromObjectOrReply in seconds (strtold, then ceil of milliseconds). */

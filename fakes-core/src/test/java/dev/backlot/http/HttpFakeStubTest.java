@@ -51,6 +51,20 @@ class HttpFakeStubTest {
   }
 
   @Test
+  void aStubFunctionReturningNullIsAnswered500AndTheFakeKeepsServing() throws Exception {
+    fake.stub("GET", "/x").respondWith(req -> null);
+    fake.stub("GET", "/y").respond(Response.text(200, "y"));
+
+    HttpResponse<String> r = send("GET", "/x", null); // the request's 20 s timeout: no hang
+
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(r.body()).contains("handler for GET /x returned no response");
+    assertThat(fake.journal().last().orElseThrow().outcome())
+        .isEqualTo("handler for GET /x returned no response");
+    assertThat(send("GET", "/y", null).body()).isEqualTo("y");
+  }
+
+  @Test
   void restAndAffixVariables() throws Exception {
     fake.stub("GET", "/files/{path*}").respondWith(req -> Response.text(200, req.pathParam("path")));
     fake.stub("POST", "/v1/models/{model}:predict").respondWith(req -> Response.text(200, req.pathParam("model")));

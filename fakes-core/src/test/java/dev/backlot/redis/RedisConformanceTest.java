@@ -185,6 +185,33 @@ class RedisConformanceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("targets")
+  void jedisLexRangesAreCheckedBeforeTheKey(String which) {
+    Target t = target(which);
+    try (Jedis j = Clients.jedis(t.uri())) {
+      j.zadd("z", Map.of("a", 0.0, "b", 0.0, "c", 0.0));
+      String invalid = "ERR min or max not valid string range item";
+      // jedis-mock threw NoSuchElementException here ("Malformed request") or removed nothing
+      assertThatThrownBy(() -> j.zremrangeByLex("z", "a", "[c"))
+          .isInstanceOf(JedisDataException.class).hasMessage(invalid);
+      assertThatThrownBy(() -> j.zremrangeByLex("missing", "[a", "c"))
+          .isInstanceOf(JedisDataException.class).hasMessage(invalid);
+      assertThatThrownBy(() -> j.zrangeByLex("z", "-x", "+"))
+          .isInstanceOf(JedisDataException.class).hasMessage(invalid);
+      assertThatThrownBy(() -> j.zrevrangeByLex("z", "+", "b"))
+          .isInstanceOf(JedisDataException.class).hasMessage(invalid);
+      assertThatThrownBy(() -> j.zlexcount("z", "", "+"))
+          .isInstanceOf(JedisDataException.class).hasMessage(invalid);
+      j.set("str", "x"); // the range is checked before the key's type
+      assertThatThrownBy(() -> j.zrangeByLex("str", "a", "b"))
+          .isInstanceOf(JedisDataException.class).hasMessage(invalid);
+      assertThat(j.zcard("z")).isEqualTo(3);
+      assertThat(j.zremrangeByLex("z", "[a", "(c")).isEqualTo(2);
+      assertThat(j.zrangeByLex("z", "-", "+")).containsExactly("c");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("targets")
   void jedisListsWithBlockingPops(String which) throws Exception {
     Target t = target(which);
     try (Jedis j = Clients.jedis(t.uri()); Jedis waiter = Clients.jedis(t.uri())) {

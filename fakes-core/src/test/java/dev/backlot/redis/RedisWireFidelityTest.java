@@ -336,6 +336,44 @@ class RedisWireFidelityTest {
             type s
             type nokey
             """),
+        Arguments.of("lex ranges", """
+            zlexcount nokey a b
+            zremrangebylex nokey a b
+            zrangebylex nokey a b
+            zrevrangebylex nokey a b
+            set str x
+            zrangebylex str a b
+            zremrangebylex str [a [b
+            zlexcount str - +
+            zadd z 0 a 0 b 0 c 0 d
+            zremrangebylex z a b
+            zremrangebylex z [a b
+            zremrangebylex z - ++
+            zremrangebylex z +x -
+            zremrangebylex z ( [
+            zrangebylex z a [c
+            zrangebylex z [a c
+            zrangebylex z - +
+            zrangebylex z [a (c LIMIT 0 1
+            zrangebylex z a c LIMIT 0 1
+            zrangebylex z a c limit x 1
+            zrangebylex z a c LIMIT 0
+            zrangebylex z a c BOGUS
+            zrangebylex z a c LIMIT 0 1 BOGUS
+            zrangebylex z a c LIMIT 0 1 LIMIT 0 2
+            zrevrangebylex z c a
+            zrevrangebylex z + c
+            zrevrangebylex z + - LIMIT 1 2
+            zlexcount z a c
+            zlexcount z -- +
+            zlexcount z - +
+            zlexcount z [b (d
+            zremrangebylex z [b (d
+            zrangebylex z [a [c WITHSCORES
+            zrangebylex z a c WITHSCORES
+            zrangebylex z [a [c LIMIT 0 1 withscores
+            zrange z 0 -1
+            """),
         Arguments.of("unknown command", """
             foo
             foo bar baz
