@@ -146,7 +146,7 @@ final class Commands {
             break;
           }
           if (a.equalsIgnoreCase("block")) {
-            Long ms = RespGate.Reader.parseLong(params.get(i + 1).data());
+            Long ms = RespReader.parseLong(params.get(i + 1).data());
             if (ms == null) {
               return "ERR timeout is not an integer or out of range";
             }
@@ -159,7 +159,7 @@ final class Commands {
       }
       case "spop", "srandmember" -> {
         if (n == 2 && name.equals("spop")) {
-          Long c = RespGate.Reader.parseLong(params.get(1).data());
+          Long c = RespReader.parseLong(params.get(1).data());
           if (c == null || c < 0) {
             return "ERR value is out of range, must be positive";
           }
@@ -174,7 +174,7 @@ final class Commands {
             if ((t.equals("=") || t.equals("~")) && i + 2 < n) {
               t = params.get(i + 2).toString();
             }
-            Long v = RespGate.Reader.parseLong(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            Long v = RespReader.parseLong(t.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             if (v == null) {
               return AddedOp.NOT_INTEGER;
             }
@@ -197,7 +197,7 @@ final class Commands {
           return AddedOp.SYNTAX;
         }
         if (n == 2) {
-          Long c = RespGate.Reader.parseLong(params.get(1).data());
+          Long c = RespReader.parseLong(params.get(1).data());
           if (c == null || c < 0) {
             return "ERR value is out of range, must be positive";
           }
@@ -213,7 +213,7 @@ final class Commands {
           return AddedCommands.wrongArity(name);
         }
         if (n == 2) {
-          Long c = RespGate.Reader.parseLong(params.get(1).data());
+          Long c = RespReader.parseLong(params.get(1).data());
           if (c == null || c < 0) {
             return "ERR value is out of range, must be positive";
           }
@@ -222,7 +222,7 @@ final class Commands {
       }
       case "lrange", "ltrim", "getrange", "setrange" -> {
         for (int i = 1; i < Math.min(n, name.equals("setrange") ? 2 : 3); i++) {
-          if (RespGate.Reader.parseLong(params.get(i).data()) == null) {
+          if (RespReader.parseLong(params.get(i).data()) == null) {
             return AddedOp.NOT_INTEGER;
           }
         }
@@ -297,8 +297,8 @@ final class Commands {
       for (int i = 3; i < params.size(); i++) {
         String o = params.get(i).toString();
         if (o.equalsIgnoreCase("limit") && params.size() - i - 1 >= 2) {
-          if (RespGate.Reader.parseLong(params.get(i + 1).data()) == null
-              || RespGate.Reader.parseLong(params.get(i + 2).data()) == null) {
+          if (RespReader.parseLong(params.get(i + 1).data()) == null
+              || RespReader.parseLong(params.get(i + 2).data()) == null) {
             return AddedOp.NOT_INTEGER;
           }
           i += 2;

@@ -25,7 +25,7 @@ final class HRandField {
       Long count = null;
       boolean withValues = false;
       if (args.size() >= 2) {
-        count = RespGate.Reader.parseLong(args.get(1).data());
+        count = RespReader.parseLong(args.get(1).data());
         if (count == null) {
           return Response.error(AddedOp.NOT_INTEGER);
         }

@@ -7,10 +7,7 @@ import com.github.fppt.jedismock.datastructures.Slice;
 import com.github.fppt.jedismock.server.RedisOperationExecutor;
 import com.github.fppt.jedismock.server.Response;
 import com.github.fppt.jedismock.storage.OperationExecutorState;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,18 +15,13 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -71,14 +63,11 @@ final class RespGate {
   private static final Set<String> NEWER = Set.of("hexpire", "hexpireat", "hexpiretime",
       "hpexpire", "hpexpireat", "hpexpiretime", "hpttl", "httl", "hpersist", "waitaof");
 
-  private static final int INLINE_MAX = 64 * 1024;
-  private static final long BULK_MAX = 512L * 1024 * 1024;
   /** A connection whose replies pile up past this (it does not read them) is not read from. */
   private static final int OUTPUT_HIGH_WATER = 1024 * 1024;
   /** Bytes a connection may send while one of its commands waits on a worker. */
   private static final int INPUT_WHILE_BUSY = 64 * 1024;
   private static final byte[] NO_BYTES = new byte[0];
-  private static final System.Logger LOG = System.getLogger(RespGate.class.getName());
 
   /** What the gate asks of its fake. */
   interface Host {
@@ -122,7 +111,7 @@ final class RespGate {
       s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p), 128);
       port = ((InetSocketAddress) s.getLocalAddress()).getPort();
-      l = new IoLoop("backlot-redis-io-" + port);
+      l = new IoLoop(this, "backlot-redis-io-" + port);
     } catch (IOException e) {
       if (s != null) {
         closeQuietly(s);
@@ -227,7 +216,12 @@ final class RespGate {
     }
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
+  /** A connection the IO thread took: its jedis-mock client is listed for INFO and CLIENT LIST. */
+  void opened(Conn c) {
+    clients.add(c.client);
+  }
+
+  static void closeQuietly(java.io.Closeable c) {
     try {
       c.close();
     } catch (IOException ignored) {
@@ -235,173 +229,10 @@ final class RespGate {
     }
   }
 
-  // ------------------------------------------------------------------------------- the IO thread
-
-  /** The selector thread: reads, parses, runs what never waits, writes. */
-  private final class IoLoop implements Runnable {
-    final Thread thread;
-    final Selector selector;
-    /** Reads land here first; writes leave from here. */
-    final ByteBuffer io = ByteBuffer.allocateDirect(64 * 1024);
-    private final ConcurrentLinkedQueue<SocketChannel> accepted = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final ArrayDeque<Conn> dirty = new ArrayDeque<>();
-    private final Set<Conn> conns = ConcurrentHashMap.newKeySet();
-    private volatile boolean stopping;
-    private volatile boolean terminated;
-
-    IoLoop(String name) throws IOException {
-      this.selector = Selector.open();
-      this.thread = new Thread(this, name);
-      thread.setDaemon(true);
-    }
-
-    /** Takes an accepted connection; false if this loop has ended. */
-    boolean adopt(SocketChannel ch) {
-      if (stopping) {
-        return false;
-      }
-      accepted.add(ch);
-      wake();
-      return true;
-    }
-
-    void execute(Runnable task) {
-      if (terminated) {
-        return;
-      }
-      tasks.add(task);
-      wake();
-    }
-
-    private void wake() {
-      if (wakeupPending.compareAndSet(false, true)) {
-        selector.wakeup();
-      }
-    }
-
-    void stopAndJoin() {
-      stopping = true;
-      selector.wakeup();
-      if (Thread.currentThread() == thread) {
-        return;
-      }
-      boolean interrupted = false;
-      while (thread.isAlive()) {
-        try {
-          thread.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    @Override
-    public void run() {
-      try {
-        while (!stopping) {
-          wakeupPending.set(false);
-          if (tasks.isEmpty() && accepted.isEmpty()) {
-            selector.select();
-          } else {
-            selector.selectNow();
-          }
-          if (stopping) {
-            break;
-          }
-          SocketChannel ch;
-          while ((ch = accepted.poll()) != null) {
-            register(ch);
-          }
-          Set<SelectionKey> keys = selector.selectedKeys();
-          if (!keys.isEmpty()) {
-            for (SelectionKey key : keys) {
-              if (key.isValid() && key.attachment() instanceof Conn c) {
-                try {
-                  c.onReady(key.readyOps());
-                } catch (RuntimeException e) {
-                  // one connection's failure must not end the thread that serves them all
-                  LOG.log(System.Logger.Level.WARNING, "redis fake connection failed", e);
-                  c.abort();
-                }
-              }
-            }
-            keys.clear();
-          }
-          Runnable task;
-          while ((task = tasks.poll()) != null) {
-            try {
-              task.run();
-            } catch (RuntimeException e) {
-              LOG.log(System.Logger.Level.WARNING, "redis fake IO task failed", e);
-            }
-          }
-          flushDirty();
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.ERROR, "redis fake IO thread failed", e);
-      } finally {
-        stopping = true;
-        terminated = true;
-        SocketChannel ch;
-        while ((ch = accepted.poll()) != null) {
-          closeQuietly(ch);
-        }
-        for (Conn c : conns) {
-          c.abort();
-        }
-        tasks.clear();
-        try {
-          selector.close(); // deregisters every key: the sockets are really closed
-        } catch (IOException e) {
-          LOG.log(System.Logger.Level.DEBUG, "closing selector", e);
-        }
-      }
-    }
-
-    private void register(SocketChannel ch) {
-      Conn c;
-      try {
-        c = new Conn(this, ch);
-        c.key = ch.register(selector, SelectionKey.OP_READ, c);
-      } catch (IOException | RuntimeException e) {
-        LOG.log(System.Logger.Level.DEBUG, "redis fake could not take a connection", e);
-        closeQuietly(ch);
-        return;
-      }
-      conns.add(c);
-      clients.add(c.client);
-    }
-
-    /** Marks {@code c} to be flushed at the end of this round (IO thread only). */
-    void dirty(Conn c) {
-      if (!c.dirtyQueued) {
-        c.dirtyQueued = true;
-        dirty.add(c);
-      }
-    }
-
-    private void flushDirty() {
-      Conn c;
-      while ((c = dirty.poll()) != null) {
-        c.dirtyQueued = false;
-        c.flush();
-      }
-    }
-
-    void removed(Conn c) {
-      conns.remove(c);
-    }
-  }
-
   // --------------------------------------------------------------------------------- connection
 
   /** One client connection, with its own jedis-mock client (its database, MULTI, name...). */
-  private final class Conn {
+  final class Conn {
     final IoLoop loop;
     final SocketChannel ch;
     final RedisClient client;
@@ -410,7 +241,7 @@ final class RespGate {
     final SocketAddress remote;
     SelectionKey key;
     // input, IO thread only
-    private final Reader parser = new Reader();
+    private final RespReader parser = new RespReader();
     private byte[] in = new byte[4096];
     private int inPos;
     private int inEnd;
@@ -505,7 +336,7 @@ final class RespGate {
         List<byte[]> command;
         try {
           command = parser.next(in, inPos, inEnd, eof);
-        } catch (ProtocolError e) {
+        } catch (RespReader.ProtocolError e) {
           inPos = inEnd;
           run(List.of(PROTOCOL_ERROR.getBytes(StandardCharsets.US_ASCII),
               e.getMessage().getBytes(StandardCharsets.UTF_8)));
@@ -731,417 +562,4 @@ final class RespGate {
     }
   }
 
-  /**
-   * What jedis-mock's client sees as its socket: writes go to the connection's output, close asks
-   * for a graceful close after the replies so far, and "is the client still there" (asked by
-   * blocking commands) is answered from the connection's state.
-   */
-  private static final class ConnSocket extends java.net.Socket {
-    private final Conn conn;
-    private final OutputStream output;
-
-    ConnSocket(Conn conn) {
-      this.conn = conn;
-      this.output = new OutputStream() {
-        @Override
-        public void write(int b) {
-          conn.write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-          conn.write(b, off, len);
-        }
-      };
-    }
-
-    @Override
-    public InputStream getInputStream() {
-      return InputStream.nullInputStream(); // the gate reads; jedis-mock's reader never runs
-    }
-
-    @Override
-    public OutputStream getOutputStream() {
-      return output;
-    }
-
-    @Override
-    public synchronized void close() {
-      conn.closeRequested();
-    }
-
-    @Override
-    public boolean isClosed() {
-      return conn.closed || conn.gone;
-    }
-
-    @Override
-    public boolean isConnected() {
-      return true;
-    }
-
-    @Override
-    public void sendUrgentData(int data) throws IOException {
-      // jedis-mock's "is the client still connected?" probe, polled by blocking commands
-      if (conn.gone || conn.closed || conn.closing) {
-        throw new IOException("the client has gone");
-      }
-    }
-
-    @Override
-    public int getLocalPort() {
-      try {
-        return ((InetSocketAddress) conn.ch.getLocalAddress()).getPort();
-      } catch (IOException | RuntimeException e) {
-        return -1;
-      }
-    }
-
-    @Override
-    public SocketAddress getRemoteSocketAddress() {
-      return conn.remote;
-    }
-
-    @Override
-    public InetAddress getInetAddress() {
-      return conn.remote instanceof InetSocketAddress i ? i.getAddress() : null;
-    }
-
-    @Override
-    public int getPort() {
-      return conn.remote instanceof InetSocketAddress i ? i.getPort() : 0;
-    }
-
-    @Override
-    public String toString() {
-      return "RespGate connection from " + conn.remote;
-    }
-  }
-
-  // ------------------------------------------------------------------------------------ reading
-
-  /** Malformed input: the message is Redis's, after "Protocol error: ". */
-  static final class ProtocolError extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    ProtocolError(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  /** Not enough bytes yet for the command being read. */
-  private static final class Incomplete extends Exception {
-    private static final long serialVersionUID = 1L;
-    static final Incomplete INSTANCE = new Incomplete();
-
-    private Incomplete() {
-      super(null, null, false, false);
-    }
-  }
-
-  /**
-   * Redis's request reader (processMultibulkBuffer and processInlineBuffer) over the bytes
-   * buffered so far. A command that is not complete yet is read again when more bytes came,
-   * except that a multibulk request resumes after its last complete argument, so a request of a
-   * million arguments arriving in pieces is read once.
-   */
-  static final class Reader {
-    private byte[] buf;
-    /** After a successful {@link #next}: where the next command starts. */
-    int pos;
-    private int end;
-    private boolean eof;
-    // a multibulk request cut short: its arguments so far, and where the next one starts
-    private List<byte[]> partial;
-    private long partialCount;
-    private int partialPos;
-
-    /**
-     * The next command in {@code buf[from, to)} (empty: nothing to run), or null when it is not
-     * complete yet; at the end of input ({@code eof}) an incomplete command is dropped, except
-     * that one whose last bulk lacks only its CRLF still runs, as in Redis.
-     */
-    List<byte[]> next(byte[] buf, int from, int to, boolean eof) throws ProtocolError {
-      this.buf = buf;
-      this.end = to;
-      this.eof = eof;
-      try {
-        if (partial != null) {
-          pos = partialPos;
-          return multibulk();
-        }
-        pos = from;
-        if (pos >= end) {
-          return null;
-        }
-        if (buf[pos] == '*') {
-          pos++;
-          return multibulk();
-        }
-        return inline();
-      } catch (Incomplete e) {
-        return null;
-      } catch (ProtocolError e) {
-        partial = null;
-        throw e;
-      }
-    }
-
-    /** The buffer's bytes moved {@code by} to the left. */
-    void shifted(int by) {
-      if (partial != null) {
-        partialPos -= by;
-      }
-    }
-
-    private boolean more() throws Incomplete {
-      if (pos < end) {
-        return true;
-      }
-      if (eof) {
-        return false;
-      }
-      throw Incomplete.INSTANCE;
-    }
-
-    /** A line up to CRLF (or LF for inline), at most {@code max} bytes; null at end of input. */
-    private byte[] line(int max, String tooBig, boolean lfOnly) throws Incomplete, ProtocolError {
-      int start = pos;
-      int i = pos;
-      while (true) {
-        if (i >= end) {
-          if (eof) {
-            return null;
-          }
-          throw Incomplete.INSTANCE;
-        }
-        byte c = buf[i++];
-        if (c == '\n') {
-          int len = i - 1 - start;
-          if (len > 0 && buf[i - 2] == '\r') {
-            pos = i;
-            return Arrays.copyOfRange(buf, start, i - 2);
-          }
-          if (lfOnly) {
-            pos = i;
-            return Arrays.copyOfRange(buf, start, i - 1);
-          }
-          continue; // a bare LF belongs to the line (Redis looks for CR)
-        }
-        if (i - start > max) {
-          throw new ProtocolError(tooBig);
-        }
-      }
-    }
-
-    private List<byte[]> multibulk() throws Incomplete, ProtocolError {
-      List<byte[]> args;
-      long count;
-      if (partial != null) {
-        args = partial;
-        count = partialCount;
-        partial = null;
-      } else {
-        byte[] countLine = line(INLINE_MAX, "too big mbulk count string", false);
-        if (countLine == null) {
-          return null;
-        }
-        Long c = parseLong(countLine);
-        if (c == null || c > Integer.MAX_VALUE) {
-          throw new ProtocolError("invalid multibulk length");
-        }
-        if (c <= 0) {
-          return new ArrayList<>(0);
-        }
-        count = c;
-        args = new ArrayList<>((int) Math.min(count, 1024));
-      }
-      while (args.size() < count) {
-        int argStart = pos;
-        try {
-          if (!more()) {
-            return null;
-          }
-          byte type = buf[pos];
-          if (type != '$') {
-            throw new ProtocolError("expected '$', got '" + (char) (type & 0xff) + "'");
-          }
-          pos++;
-          byte[] lenLine = line(INLINE_MAX, "too big bulk count string", false);
-          if (lenLine == null) {
-            return null;
-          }
-          Long len = parseLong(lenLine);
-          if (len == null || len < 0 || len > BULK_MAX) {
-            throw new ProtocolError("invalid bulk length");
-          }
-          byte[] arg = bulk(len.intValue());
-          if (arg == null) {
-            return null;
-          }
-          args.add(arg);
-        } catch (Incomplete e) {
-          partial = args;
-          partialCount = count;
-          partialPos = argStart;
-          throw e;
-        }
-      }
-      return args;
-    }
-
-    /** {@code len} bytes, then the two bytes Redis skips (it does not check they are CRLF). */
-    private byte[] bulk(int len) throws Incomplete {
-      if (end - pos < len) {
-        if (eof) {
-          return null;
-        }
-        throw Incomplete.INSTANCE;
-      }
-      int after = pos + len;
-      if (end - after >= 2) {
-        byte[] arg = Arrays.copyOfRange(buf, pos, after);
-        pos = after + 2;
-        return arg;
-      }
-      if (eof) {
-        byte[] arg = Arrays.copyOfRange(buf, pos, after);
-        pos = end;
-        return arg; // Redis runs the command once the bulk is complete
-      }
-      throw Incomplete.INSTANCE;
-    }
-
-    private List<byte[]> inline() throws Incomplete, ProtocolError {
-      byte[] l = line(INLINE_MAX, "too big inline request", true);
-      if (l == null) {
-        return null;
-      }
-      List<byte[]> args = splitArgs(l);
-      if (args == null) {
-        throw new ProtocolError("unbalanced quotes in request");
-      }
-      return args;
-    }
-
-    // --------------------------------------------------------------------- Redis's helpers
-
-    /** Redis's string2ll: optional minus, digits, no spaces or plus sign, fits a long. */
-    static Long parseLong(byte[] s) {
-      if (s.length == 0 || s.length > 20) {
-        return null;
-      }
-      int i = 0;
-      boolean neg = false;
-      if (s[0] == '-') {
-        neg = true;
-        i = 1;
-        if (s.length == 1) {
-          return null;
-        }
-      }
-      if (s.length - i > 1 && s[i] == '0') {
-        return null;
-      }
-      long v = 0;
-      for (; i < s.length; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-          return null;
-        }
-        try {
-          v = Math.addExact(Math.multiplyExact(v, 10), s[i] - '0');
-        } catch (ArithmeticException e) {
-          return null;
-        }
-      }
-      return neg ? -v : v;
-    }
-  
-    /** Redis's sdssplitargs: spaces separate, "..." with escapes and '...' quote; null if unbalanced. */
-    static List<byte[]> splitArgs(byte[] line) {
-      List<byte[]> out = new ArrayList<>();
-      int i = 0;
-      int n = line.length;
-      while (true) {
-        while (i < n && isSpace(line[i])) {
-          i++;
-        }
-        if (i >= n) {
-          return out;
-        }
-        ByteArrayOutputStream cur = new ByteArrayOutputStream();
-        boolean inq = false;
-        boolean insq = false;
-        boolean done = false;
-        while (!done) {
-          if (inq) {
-            if (i >= n) {
-              return null;
-            }
-            if (line[i] == '\\' && i + 3 < n && line[i + 1] == 'x' && isHex(line[i + 2])
-                && isHex(line[i + 3])) {
-              cur.write(Character.digit(line[i + 2], 16) * 16 + Character.digit(line[i + 3], 16));
-              i += 3;
-            } else if (line[i] == '\\' && i + 1 < n) {
-              i++;
-              byte c = line[i];
-              cur.write(switch (c) {
-                case 'n' -> '\n';
-                case 'r' -> '\r';
-                case 't' -> '\t';
-                case 'b' -> '\b';
-                case 'a' -> 7;
-                default -> c;
-              });
-            } else if (line[i] == '"') {
-              if (i + 1 < n && !isSpace(line[i + 1])) {
-                return null;
-              }
-              done = true;
-            } else {
-              cur.write(line[i]);
-            }
-          } else if (insq) {
-            if (i >= n) {
-              return null;
-            }
-            if (line[i] == '\\' && i + 1 < n && line[i + 1] == '\'') {
-              i++;
-              cur.write('\'');
-            } else if (line[i] == '\'') {
-              if (i + 1 < n && !isSpace(line[i + 1])) {
-                return null;
-              }
-              done = true;
-            } else {
-              cur.write(line[i]);
-            }
-          } else {
-            if (i >= n) {
-              done = true;
-              continue;
-            }
-            switch (line[i]) {
-              case ' ', '\n', '\r', '\t', 0 -> done = true;
-              case '"' -> inq = true;
-              case '\'' -> insq = true;
-              default -> cur.write(line[i]);
-            }
-          }
-          if (i < n) {
-            i++;
-          }
-        }
-        out.add(cur.toByteArray());
-      }
-    }
-  
-    private static boolean isSpace(byte c) {
-      return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0x0b || c == '\f';
-    }
-  
-    private static boolean isHex(byte c) {
-      return Character.digit(c, 16) >= 0;
-    }
-  }
 }
