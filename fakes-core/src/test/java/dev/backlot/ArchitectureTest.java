@@ -152,6 +152,24 @@ class ArchitectureTest {
     }
   }
 
+  /** Files stay small enough to read: a file past this is split by concern, as GcsFake is. */
+  static final int MAX_LINES = 700;
+
+  @Test
+  void noMainSourceFileIsOver700Lines() throws java.io.IOException {
+    java.nio.file.Path root = java.nio.file.Path.of("src/main/java");
+    List<String> tooLong = new ArrayList<>();
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+      for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        long lines = java.nio.file.Files.readAllLines(f).size();
+        if (lines > MAX_LINES) {
+          tooLong.add(root.relativize(f) + " (" + lines + " lines)");
+        }
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(tooLong).as("main source files over %d lines", MAX_LINES).isEmpty();
+  }
+
   /** Classes of {@code pkg} depend on nothing of Backlot but {@code pkg} and {@code allowed}. */
   private static com.tngtech.archunit.lang.ArchRule onlyDependsOn(String pkg, String... allowed) {
     List<String> ok = new ArrayList<>();
