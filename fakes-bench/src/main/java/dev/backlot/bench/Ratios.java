@@ -106,7 +106,8 @@ public final class Ratios {
     return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 
-  private static String format(List<Double> xs) {
+  /** Ratios as {@code [0.93 0.88 ...]}. */
+  static String format(List<Double> xs) {
     StringBuilder sb = new StringBuilder("[");
     for (double x : xs) {
       sb.append(sb.length() > 1 ? " " : "").append(String.format("%.2f", x));

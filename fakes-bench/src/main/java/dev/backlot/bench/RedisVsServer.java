@@ -84,7 +84,7 @@ public final class RedisVsServer {
           + " (ratio per round; median)");
       for (String c : COMMANDS) {
         System.out.printf("%-6s ratio %.2f  per round %s  (medians %.0f vs %.0f req/s)%n", c,
-            Ratios.median(ratios.get(c)), format(ratios.get(c)), Ratios.median(fakeRps.get(c)),
+            Ratios.median(ratios.get(c)), Ratios.format(ratios.get(c)), Ratios.median(fakeRps.get(c)),
             Ratios.median(serverRps.get(c)));
       }
     } finally {
@@ -119,13 +119,13 @@ public final class RedisVsServer {
     return out;
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
-  private static void awaitPort(int port) throws InterruptedException {
+  static void awaitPort(int port) throws InterruptedException {
     for (int i = 0; i < 200; i++) {
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 100);
@@ -134,14 +134,6 @@ public final class RedisVsServer {
         Thread.sleep(25); // waiting for a child process to listen: nothing to latch on
       }
     }
-    throw new IllegalStateException("redis-server did not listen on " + port);
-  }
-
-  private static String format(List<Double> xs) {
-    StringBuilder sb = new StringBuilder("[");
-    for (double x : xs) {
-      sb.append(sb.length() > 1 ? " " : "").append(String.format("%.2f", x));
-    }
-    return sb.append(']').toString();
+    throw new IllegalStateException("nothing listens on " + port);
   }
 }

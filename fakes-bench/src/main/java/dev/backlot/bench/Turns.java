@@ -105,7 +105,7 @@ public final class Turns {
       for (Map.Entry<String, Pair> e : pairs.entrySet()) {
         List<Double> xs = ratios.get(e.getKey());
         System.out.printf("%-16s %-40s ratio %.2f  per round %s  (%.0f vs %.0f req/s mean)%n",
-            e.getKey(), e.getValue().name(), Ratios.median(xs), format(xs),
+            e.getKey(), e.getValue().name(), Ratios.median(xs), Ratios.format(xs),
             rates.get(e.getKey())[0], rates.get(e.getKey())[1]);
       }
     } finally {
@@ -130,13 +130,5 @@ public final class Turns {
       n++;
     } while ((now = System.nanoTime()) < end);
     return n * 1e9 / (now - start);
-  }
-
-  private static String format(List<Double> xs) {
-    StringBuilder sb = new StringBuilder("[");
-    for (double x : xs) {
-      sb.append(sb.length() > 1 ? " " : "").append(String.format("%.2f", x));
-    }
-    return sb.append(']').toString();
   }
 }
