@@ -177,7 +177,7 @@ class ComfyUiWebSocketTest {
     ws.next();
     http.queueOk(Workflows.small(1, 4), "c", "p");
     clock.advance(Duration.ofMillis(20)); // two of four steps
-    assertThat(ws.closed.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ws.closed.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(ws.closeCode).isEqualTo(1011);
     assertThat(ComfyUiConformanceTest.summary(new ArrayList<>(ws.all)))
         .containsSubsequence("executing:3", "progress:1/4", "progress:2/4")
@@ -203,7 +203,7 @@ class ComfyUiWebSocketTest {
     WsClient ws = connect("c");
     ws.next();
     comfy.webSocket("c").orElseThrow().close(1001, "going away");
-    assertThat(ws.closed.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ws.closed.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(ws.closeCode).isEqualTo(1001);
     assertThat(comfy.webSocket("c")).isEmpty();
   }

@@ -121,7 +121,7 @@ class StubOrRouteWithNoResponseTest {
   void aDeferredResponseCompletedWithNullIsAnswered500() throws Exception {
     var pending = client.sendAsync(HttpRequest.newBuilder(URI.create(fake.baseUri() + "/later"))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
         .until(() -> fake.journal().requests().size() == 1);
     fake.later.complete(null);
     HttpResponse<String> r = pending.get();

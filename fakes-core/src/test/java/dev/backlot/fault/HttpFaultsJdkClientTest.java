@@ -113,14 +113,14 @@ class HttpFaultsJdkClientTest {
         client.sendAsync(
             request("/prompt").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
             HttpResponse.BodyHandlers.ofString());
-    await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> clock.pendingTasks() == 1);
 
     clock.advance(Duration.ofSeconds(29));
     assertThat(pending).isNotDone();
     assertThat(clock.pendingTasks()).isEqualTo(1); // still waiting on the fake's clock, no thread
 
     clock.advance(Duration.ofSeconds(1));
-    HttpResponse<String> r = pending.get(10, TimeUnit.SECONDS);
+    HttpResponse<String> r = pending.get(30, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(fake.journal().requests().get(0).fault()).contains("delay 30.0s then status 503");
   }
@@ -138,12 +138,12 @@ class HttpFaultsJdkClientTest {
         client.sendAsync(
             request("/prompt").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
             HttpResponse.BodyHandlers.ofString());
-    await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> clock.pendingTasks() == 1);
     clock.advance(Duration.ofMillis(2999));
     assertThat(pending).isNotDone();
     clock.advance(Duration.ofMillis(1));
 
-    assertThat(pending.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(500);
+    assertThat(pending.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(500);
     assertThat(fake.journal().requests().get(0).fault()).contains("#1 ").contains("#2 ").contains("#3 ");
     assertThat(fake.faults().unfired()).isEmpty();
   }
@@ -219,7 +219,7 @@ class HttpFaultsJdkClientTest {
     assertThatThrownBy(() -> firstByte.get(1, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
 
     fake.reset(); // cuts stalled connections
-    assertThat(firstByte.get(10, TimeUnit.SECONDS)).isIn(-1, -2);
+    assertThat(firstByte.get(30, TimeUnit.SECONDS)).isIn(-1, -2);
   }
 
   @Test
@@ -329,15 +329,15 @@ class HttpFaultsJdkClientTest {
 
     CompletableFuture<HttpResponse<byte[]>> pending =
         client.sendAsync(request("/data/1000").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-    await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> clock.pendingTasks() == 1);
     for (int i = 0; i < 9; i++) {
       clock.advance(Duration.ofMillis(100)); // one chunk goes out, the next is scheduled
-      await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> clock.pendingTasks() == 1);
     }
     assertThat(pending).isNotDone();
     clock.advance(Duration.ofMillis(100));
 
-    assertThat(pending.get(10, TimeUnit.SECONDS).body()).isEqualTo(TestBackend.body(1000));
+    assertThat(pending.get(30, TimeUnit.SECONDS).body()).isEqualTo(TestBackend.body(1000));
   }
 
   @Test

@@ -224,12 +224,12 @@ class StreamFaultsTest {
             throw new RuntimeException(e);
           }
         });
-    await().atMost(Duration.ofSeconds(10)).until(() -> live.size() == 1 && clock.pendingTasks() == 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> live.size() == 1 && clock.pendingTasks() == 1);
     clock.advance(Duration.ofSeconds(4));
     assertThat(live).containsExactly("{\"n\":1}");
 
     clock.advance(Duration.ofSeconds(1));
-    Read r = reading.get(10, TimeUnit.SECONDS);
+    Read r = reading.get(30, TimeUnit.SECONDS);
     assertThat(r.data()).containsExactly("{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}");
     assertThat(r.failure()).isNull();
   }
@@ -265,7 +265,7 @@ class StreamFaultsTest {
 
   private Ws connect() throws Exception {
     Ws ws = new Ws(URI.create(fake.wsUri() + "/ws"));
-    assertThat(ws.connectBlocking(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ws.connectBlocking(30, TimeUnit.SECONDS)).isTrue();
     return ws;
   }
 
@@ -282,7 +282,7 @@ class StreamFaultsTest {
       Ws ws = connect();
       ws.send("go");
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> ws.messages.stream().anyMatch(m -> m.contains("executed")));
+      await().atMost(Duration.ofSeconds(30)).until(() -> ws.messages.stream().anyMatch(m -> m.contains("executed")));
       assertThat(ws.messages).extracting(StreamFaultsTest::n).containsExactly(1, 4);
       assertThat(fake.journal().find(e -> e.kind() == Entry.Kind.WS_OUT && e.fault() != null))
           .hasSize(2)
@@ -296,7 +296,7 @@ class StreamFaultsTest {
       Ws ws = connect();
       ws.send("go");
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> ws.messages.size() == 5);
+      await().atMost(Duration.ofSeconds(30)).until(() -> ws.messages.size() == 5);
       assertThat(ws.messages).extracting(StreamFaultsTest::n).containsExactly(1, 2, 2, 3, 4);
       ws.closeBlocking();
     }
@@ -309,12 +309,12 @@ class StreamFaultsTest {
       Ws ws = connect();
       ws.send("go");
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> ws.messages.size() == 1 && clock.pendingTasks() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> ws.messages.size() == 1 && clock.pendingTasks() == 1);
       clock.advance(Duration.ofMillis(499));
       assertThat(ws.messages).hasSize(1);
       clock.advance(Duration.ofMillis(1));
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> ws.messages.size() == 4);
+      await().atMost(Duration.ofSeconds(30)).until(() -> ws.messages.size() == 4);
       assertThat(ws.messages).extracting(StreamFaultsTest::n).containsExactly(1, 2, 3, 4);
       ws.closeBlocking();
     }
@@ -325,7 +325,7 @@ class StreamFaultsTest {
       Ws first = connect();
       first.send("go");
 
-      assertThat(first.closed.get(10, TimeUnit.SECONDS)).isEqualTo("1011 overloaded");
+      assertThat(first.closed.get(30, TimeUnit.SECONDS)).isEqualTo("1011 overloaded");
       assertThat(first.messages).extracting(StreamFaultsTest::n).containsExactly(1, 2);
       Entry close = fake.journal().last(e -> e.kind() == Entry.Kind.WS_CLOSE).orElseThrow();
       assertThat(close.status()).isEqualTo(1011);
@@ -333,7 +333,7 @@ class StreamFaultsTest {
 
       Ws second = connect();
       second.send("go");
-      await().atMost(Duration.ofSeconds(10)).until(() -> second.messages.size() == 4);
+      await().atMost(Duration.ofSeconds(30)).until(() -> second.messages.size() == 4);
       second.closeBlocking();
     }
 
@@ -343,7 +343,7 @@ class StreamFaultsTest {
       Ws ws = connect();
       ws.send("go");
 
-      assertThat(ws.closed.get(10, TimeUnit.SECONDS)).startsWith("1006");
+      assertThat(ws.closed.get(30, TimeUnit.SECONDS)).startsWith("1006");
       assertThat(ws.messages).extracting(StreamFaultsTest::n).containsExactly(1);
     }
 
@@ -352,8 +352,8 @@ class StreamFaultsTest {
       fake.faults().onWebSocket("/ws").next(1).refuse(403);
 
       Ws refused = new Ws(URI.create(fake.wsUri() + "/ws"));
-      assertThat(refused.connectBlocking(10, TimeUnit.SECONDS)).isFalse();
-      assertThat(refused.closed.get(10, TimeUnit.SECONDS)).contains("403");
+      assertThat(refused.connectBlocking(30, TimeUnit.SECONDS)).isFalse();
+      assertThat(refused.closed.get(30, TimeUnit.SECONDS)).contains("403");
       Entry e = fake.journal().requests().get(0);
       assertThat(e.status()).isEqualTo(403);
       assertThat(e.fault()).contains("WS /ws, next(1) -> refuse 403");
@@ -367,7 +367,7 @@ class StreamFaultsTest {
       fake.faults().onWebSocket("/ws").dropUpgrade();
 
       Ws ws = new Ws(URI.create(fake.wsUri() + "/ws"));
-      assertThat(ws.connectBlocking(10, TimeUnit.SECONDS)).isFalse();
+      assertThat(ws.connectBlocking(30, TimeUnit.SECONDS)).isFalse();
       assertThat(fake.journal().requests().get(0).outcome()).isEqualTo("connection closed by fault, no handshake");
     }
 
@@ -376,8 +376,8 @@ class StreamFaultsTest {
       fake.faults().on("GET", "/ws").next(1).status(503);
 
       Ws ws = new Ws(URI.create(fake.wsUri() + "/ws"));
-      assertThat(ws.connectBlocking(10, TimeUnit.SECONDS)).isFalse();
-      assertThat(ws.closed.get(10, TimeUnit.SECONDS)).contains("503");
+      assertThat(ws.connectBlocking(30, TimeUnit.SECONDS)).isFalse();
+      assertThat(ws.closed.get(30, TimeUnit.SECONDS)).contains("503");
       connect().closeBlocking();
     }
 
@@ -392,11 +392,11 @@ class StreamFaultsTest {
       ws.send("{\"type\":\"ping\"}");
       ws.send("{\"type\":\"hello\"}");
       ws.send("after");
-      await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() == 1);
+      await().atMost(Duration.ofSeconds(30)).until(() -> clock.pendingTasks() == 1);
       assertThat(fake.received).isEmpty(); // ping dropped; hello held, "after" behind it
 
       clock.advance(Duration.ofSeconds(2));
-      await().atMost(Duration.ofSeconds(10)).until(() -> fake.received.size() == 2);
+      await().atMost(Duration.ofSeconds(30)).until(() -> fake.received.size() == 2);
       assertThat(fake.received).containsExactly("{\"type\":\"hello\"}", "after");
       assertThat(fake.journal().find(e -> e.kind() == Entry.Kind.WS_IN)).hasSize(3);
       ws.closeBlocking();

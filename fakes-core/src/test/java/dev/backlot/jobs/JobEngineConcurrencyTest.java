@@ -8,10 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +22,8 @@ class JobEngineConcurrencyTest {
   static final int THREADS = 50;
   static final int JOBS_PER_THREAD = 20;
   static final int MAX_RUNNING = 4;
+  /** Each submitter picks its victims and calls from its own seeded stream. */
+  static final long SEED = 20261205L;
 
   final JobEngine jobs =
       JobEngine.builder()
@@ -84,7 +86,7 @@ class JobEngineConcurrencyTest {
               () -> {
                 try {
                   start.await();
-                  ThreadLocalRandom rnd = ThreadLocalRandom.current();
+                  Random rnd = new Random(SEED + thread);
                   for (int i = 0; i < JOBS_PER_THREAD; i++) {
                     ids.add(jobs.submit("t" + thread + "-" + i, thread * JOBS_PER_THREAD + i).id());
                     String victim = ids.get(rnd.nextInt(ids.size()));

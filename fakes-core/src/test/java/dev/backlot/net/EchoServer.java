@@ -95,17 +95,17 @@ final class EchoServer implements AutoCloseable {
   /** Awaitility with a generous ceiling and quick polling (the default polls every 100 ms). */
   static ConditionFactory eventually() {
     return Awaitility.await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Duration.ofSeconds(30))
         .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(5));
   }
 
-  /** A blocking client socket to {@code link}, with a generous 10 s read timeout. */
+  /** A blocking client socket to {@code link}, with a generous 30 s read timeout. */
   static Socket connect(NetworkLink link) throws IOException {
     Socket s = new Socket();
     s.setTcpNoDelay(true);
-    s.connect(link.address(), 10_000);
-    s.setSoTimeout(10_000);
+    s.connect(link.address(), 30_000);
+    s.setSoTimeout(30_000);
     return s;
   }
 
@@ -114,7 +114,7 @@ final class EchoServer implements AutoCloseable {
     s.getOutputStream().flush();
   }
 
-  /** Reads exactly {@code n} bytes (10 s read timeout per read). */
+  /** Reads exactly {@code n} bytes (30 s read timeout per read). */
   static byte[] receive(Socket s, int n) throws IOException {
     byte[] b = s.getInputStream().readNBytes(n);
     assertThat(b).as("bytes before EOF").hasSize(n);

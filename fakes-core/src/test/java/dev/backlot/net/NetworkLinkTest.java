@@ -83,7 +83,7 @@ class NetworkLinkTest {
                 }
               });
       assertThat(receive(s, payload.length)).isEqualTo(payload);
-      writer.get(10, TimeUnit.SECONDS);
+      writer.get(30, TimeUnit.SECONDS);
       // Counters move just after the link hands bytes to the kernel: the client can be faster.
       eventually().until(() -> link.stats().bytesDownstream() == payload.length);
       NetworkLink.Stats stats = link.stats();

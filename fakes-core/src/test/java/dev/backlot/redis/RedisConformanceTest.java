@@ -134,7 +134,7 @@ class RedisConformanceTest {
   }
 
   private static void awaitBlocked(Jedis admin, int clients) {
-    await().atMost(Duration.ofSeconds(10))
+    await().atMost(Duration.ofSeconds(30))
         .until(() -> admin.info("clients").contains("blocked_clients:" + clients + "\r\n"));
   }
 
@@ -225,7 +225,7 @@ class RedisConformanceTest {
       awaitBlocked(j, 1);
       assertThat(popped).isNotDone();
       j.lpush("jobs", "job-1");
-      assertThat(popped.get(10, SECONDS)).containsExactly("jobs", "job-1");
+      assertThat(popped.get(30, SECONDS)).containsExactly("jobs", "job-1");
       assertThat(j.exists("jobs")).isFalse();
 
       assertThat(waiter.brpop(0.1, "empty")).isNull(); // times out
@@ -251,12 +251,12 @@ class RedisConformanceTest {
     };
     try (Jedis j = Clients.jedis(t.uri()); Jedis sub = Clients.jedis(t.uri())) {
       Future<?> loop = pool.submit(() -> sub.subscribe(listener, "news"));
-      assertThat(subscribed.await(10, SECONDS)).isTrue();
+      assertThat(subscribed.await(30, SECONDS)).isTrue();
       assertThat(j.publish("news", "hello")).isEqualTo(1);
       assertThat(j.publish("other", "ignored")).isZero();
-      assertThat(received.poll(10, SECONDS)).isEqualTo("news:hello");
+      assertThat(received.poll(30, SECONDS)).isEqualTo("news:hello");
       listener.unsubscribe();
-      loop.get(10, SECONDS);
+      loop.get(30, SECONDS);
       assertThat(received).isEmpty();
     }
   }
@@ -333,9 +333,9 @@ class RedisConformanceTest {
           () -> b.blmove("q", "work:b", ListDirection.LEFT, ListDirection.RIGHT, 20));
       awaitBlocked(j, 2);
       j.rpush("q", "job-1");
-      assertThat(first.get(10, SECONDS)).isEqualTo("job-1");
+      assertThat(first.get(30, SECONDS)).isEqualTo("job-1");
       j.rpush("q", "job-2");
-      assertThat(second.get(10, SECONDS)).isEqualTo("job-2");
+      assertThat(second.get(30, SECONDS)).isEqualTo("job-2");
       assertThat(j.lrange("work:a", 0, -1)).containsExactly("job-1");
       assertThat(j.lrange("work:b", 0, -1)).containsExactly("job-2");
 
@@ -414,7 +414,7 @@ class RedisConformanceTest {
               XReadGroupParams.xReadGroupParams().block(20_000), undelivered));
       awaitBlocked(j, 1);
       StreamEntryID id4 = j.xadd("orders", StreamEntryID.NEW_ENTRY, Map.of("n", "4"));
-      assertThat(blocked.get(10, SECONDS).get(0).getValue())
+      assertThat(blocked.get(30, SECONDS).get(0).getValue())
           .extracting(StreamEntry::getID).containsExactly(id4);
 
       assertThatThrownBy(() -> j.xreadGroup("nogroup", "x", XReadGroupParams.xReadGroupParams(),
@@ -476,7 +476,7 @@ class RedisConformanceTest {
           awaitBlocked(admin, 1);
           assertThat(popped.isDone()).isFalse();
           s.rpush("jobs", "job-7");
-          KeyValue<String, String> kv = popped.get(10, SECONDS);
+          KeyValue<String, String> kv = popped.get(30, SECONDS);
           assertThat(kv.getKey()).isEqualTo("jobs");
           assertThat(kv.getValue()).isEqualTo("job-7");
           assertThat(w.sync().brpop(0.1, "empty")).isNull();
@@ -511,8 +511,8 @@ class RedisConformanceTest {
         sub.sync().psubscribe("log.*");
         assertThat(pub.sync().publish("news", "hi")).isEqualTo(1);
         assertThat(pub.sync().publish("log.error", "disk")).isEqualTo(1);
-        assertThat(received.poll(10, SECONDS)).isEqualTo("news:hi");
-        assertThat(received.poll(10, SECONDS)).isEqualTo("log.*|log.error:disk");
+        assertThat(received.poll(30, SECONDS)).isEqualTo("news:hi");
+        assertThat(received.poll(30, SECONDS)).isEqualTo("log.*|log.error:disk");
         sub.sync().unsubscribe("news");
         assertThat(pub.sync().publish("news", "gone")).isZero();
       } catch (InterruptedException e) {
@@ -573,7 +573,7 @@ class RedisConformanceTest {
               w.async().blmove("q", "processing", LMoveArgs.Builder.leftRight(), 20.0);
           awaitBlocked(admin, 1);
           s.rpush("q", "job-3");
-          assertThat(moved.get(10, SECONDS)).isEqualTo("job-3");
+          assertThat(moved.get(30, SECONDS)).isEqualTo("job-3");
           assertThat(s.lrange("processing", 0, -1)).containsExactly("job-3");
           assertThat(w.sync().blmove("empty", "x", LMoveArgs.Builder.leftLeft(), 0.1)).isNull();
         } catch (Exception e) {
@@ -635,7 +635,7 @@ class RedisConformanceTest {
               XReadArgs.StreamOffset.lastConsumed("tasks"));
           awaitBlocked(admin, 1);
           String id3 = s.xadd("tasks", Map.of("n", "3"));
-          assertThat(blocked.get(10, SECONDS)).extracting(StreamMessage::getId)
+          assertThat(blocked.get(30, SECONDS)).extracting(StreamMessage::getId)
               .containsExactly(id3);
         } catch (Exception e) {
           throw new AssertionError(e);

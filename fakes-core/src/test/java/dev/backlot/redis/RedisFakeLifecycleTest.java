@@ -44,7 +44,7 @@ class RedisFakeLifecycleTest {
 
   private static boolean refuses(int port) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 20_000);
       return false;
     } catch (ConnectException e) {
       return true;
@@ -138,10 +138,10 @@ class RedisFakeLifecycleTest {
         Jedis admin = Clients.jedis(redis.redisUri());
         Jedis waiter = Clients.jedis(redis.redisUri())) {
       Future<?> blpop = pool.submit(() -> waiter.blpop(30, "never"));
-      await().atMost(Duration.ofSeconds(10))
+      await().atMost(Duration.ofSeconds(30))
           .until(() -> admin.info("clients").contains("blocked_clients:1\r\n"));
       redis.stop();
-      assertThatThrownBy(() -> blpop.get(10, SECONDS))
+      assertThatThrownBy(() -> blpop.get(30, SECONDS))
           .hasCauseInstanceOf(JedisConnectionException.class);
     }
   }
@@ -158,8 +158,8 @@ class RedisFakeLifecycleTest {
           connectors.add(pool.submit(() -> {
             while (!done.get()) {
               try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2000);
-                s.setSoTimeout(5000); // a generous ceiling: a served or cut connection is faster
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 20_000);
+                s.setSoTimeout(20_000); // a generous ceiling: a served or cut connection is faster
                 Resp.write(s.getOutputStream(), List.of("PING"));
                 if ("PONG".equals(Resp.read(s.getInputStream()))) {
                   answered.incrementAndGet();
@@ -174,7 +174,7 @@ class RedisFakeLifecycleTest {
             return "ok";
           }));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> answered.get() >= 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> answered.get() >= 3);
         redis.stop();
         done.set(true);
         for (Future<String> c : connectors) {
@@ -338,7 +338,7 @@ class RedisFakeLifecycleTest {
       redis.close(); // idempotent
     }
     assertThat(refuses(port)).as("port %d after close", port).isTrue();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(
         () -> assertThat(newThreads(before)).as("threads left behind").isEmpty());
     assertThatThrownBy(redis::start).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");

@@ -186,14 +186,14 @@ class RedisFaultsTest {
         redis.faults().onCommand("GET").next(1).delay(Duration.ofSeconds(5));
         RedisFuture<String> get = slow.async().get("k");
         RedisFuture<Long> behind = slow.async().incr("n"); // same connection: waits its turn
-        await().atMost(Duration.ofSeconds(10)).until(() -> clock.pendingTasks() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> clock.pendingTasks() == 1);
         assertThat(other.sync().ping()).isEqualTo("PONG"); // other connections are served
         assertThat(get.isDone()).isFalse();
         clock.advance(Duration.ofSeconds(4));
         assertThat(get.isDone()).isFalse();
         clock.advance(Duration.ofSeconds(1));
-        assertThat(get.get(10, SECONDS)).isEqualTo("v");
-        assertThat(behind.get(10, SECONDS)).isEqualTo(1);
+        assertThat(get.get(30, SECONDS)).isEqualTo("v");
+        assertThat(behind.get(30, SECONDS)).isEqualTo(1);
         assertThat(redis.journal().find(e -> e.path().equals("GET")).get(0).fault())
             .contains("delay 5000ms");
       } finally {

@@ -35,10 +35,43 @@ class RespGateTest {
     fake.close();
   }
 
-  private String exchange(String raw, boolean expectClose) throws IOException {
+  /**
+   * Sends {@code raw} on a new connection and asserts the server answers exactly {@code expected}
+   * and keeps the connection open. Reads until that many characters came (however long a stalled
+   * machine takes), then listens a moment longer for anything extra.
+   */
+  private void assertReply(String raw, String expected) throws IOException {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 5000);
-      s.setSoTimeout(expectClose ? 10_000 : 1_000);
+      s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 30_000);
+      s.setSoTimeout(30_000);
+      OutputStream out = s.getOutputStream();
+      out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = s.getInputStream();
+      StringBuilder sb = new StringBuilder();
+      byte[] buf = new byte[4096];
+      try {
+        int n;
+        while (sb.length() < expected.length() && (n = in.read(buf)) >= 0) {
+          sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+        }
+        s.setSoTimeout(300); // anything more, or a close, would show now
+        while ((n = in.read(buf)) >= 0) {
+          sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+        }
+        sb.append("<closed>");
+      } catch (java.net.SocketTimeoutException e) {
+        // still open
+      }
+      assertThat(sb.toString()).isEqualTo(expected);
+    }
+  }
+
+  /** Sends {@code raw} on a new connection; what came back until the server closed it. */
+  private String exchange(String raw) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 30_000);
+      s.setSoTimeout(30_000);
       OutputStream out = s.getOutputStream();
       out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
@@ -60,33 +93,35 @@ class RespGateTest {
 
   @Test
   void malformedRequestsGetRedisProtocolErrorsAndTheConnectionCloses() throws IOException {
-    assertThat(exchange("*abc\r\n", true))
+    assertThat(exchange("*abc\r\n"))
         .isEqualTo("-ERR Protocol error: invalid multibulk length\r\n<closed>");
-    assertThat(exchange("*1\r\n$-1\r\n", true))
+    assertThat(exchange("*1\r\n$-1\r\n"))
         .isEqualTo("-ERR Protocol error: invalid bulk length\r\n<closed>");
-    assertThat(exchange("*1\r\n$999999999\r\n", true))
+    assertThat(exchange("*1\r\n$999999999\r\n"))
         .isEqualTo("-ERR Protocol error: invalid bulk length\r\n<closed>");
-    assertThat(exchange("*99999999999\r\n", true))
+    assertThat(exchange("*99999999999\r\n"))
         .isEqualTo("-ERR Protocol error: invalid multibulk length\r\n<closed>");
-    assertThat(exchange("*2\r\n$4\r\nPING\r\n+x\r\n", true))
+    assertThat(exchange("*2\r\n$4\r\nPING\r\n+x\r\n"))
         .isEqualTo("-ERR Protocol error: expected '$', got '+'\r\n<closed>");
-    assertThat(exchange("SET \"a b\r\n", true))
+    assertThat(exchange("SET \"a b\r\n"))
         .isEqualTo("-ERR Protocol error: unbalanced quotes in request\r\n<closed>");
-    assertThat(exchange("PING\r\nSET k v\r\n*abc\r\n", true))
+    assertThat(exchange("PING\r\nSET k v\r\n*abc\r\n"))
         .isEqualTo("+PONG\r\n+OK\r\n-ERR Protocol error: invalid multibulk length\r\n<closed>");
-    assertThat(exchange("x".repeat(70_000), true))
+    assertThat(exchange("x".repeat(70_000)))
         .isEqualTo("-ERR Protocol error: too big inline request\r\n<closed>");
     assertThat(fake.call("GET", "k")).isEqualTo("v"); // the fake keeps serving
   }
 
   @Test
   void inlineCommandsWorkAsInRedis() throws IOException {
-    assertThat(exchange("PING\r\n", false)).isEqualTo("+PONG\r\n");
-    assertThat(exchange("SET \"a b\" \"c\\x41\"\r\nGET \"a b\"\n", false))
-        .isEqualTo("+OK\r\n$2\r\ncA\r\n");
-    assertThat(exchange("$-1\r\n", false))
-        .isEqualTo("-ERR unknown command '$-1', with args beginning with: \r\n");
-    assertThat(exchange("\r\n*0\r\n*-1\r\nPING\r\n", false)).isEqualTo("+PONG\r\n");
+    assertReply("PING\r\n",
+        "+PONG\r\n");
+    assertReply("SET \"a b\" \"c\\x41\"\r\nGET \"a b\"\n",
+        "+OK\r\n$2\r\ncA\r\n");
+    assertReply("$-1\r\n",
+        "-ERR unknown command '$-1', with args beginning with: \r\n");
+    assertReply("\r\n*0\r\n*-1\r\nPING\r\n",
+        "+PONG\r\n");
   }
 
   @Test
@@ -160,10 +195,10 @@ class RespGateTest {
     s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 5000);
     s.getOutputStream().write(Resp.encode(java.util.List.of("BRPOP", "left-queue", "30")));
     s.getOutputStream().flush();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
         .until(() -> ((String) fake.call("INFO", "clients")).contains("blocked_clients:1\r\n"));
     s.close();
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
         .until(() -> ((String) fake.call("INFO", "clients")).contains("blocked_clients:0\r\n"));
     fake.call("LPUSH", "left-queue", "job");
     assertThat(fake.call("LRANGE", "left-queue", "0", "-1")).isEqualTo(java.util.List.of("job"));
@@ -171,18 +206,19 @@ class RespGateTest {
 
   @Test
   void timeoutsThatAreNotNumbersAreRefusedNotBlockedOn() throws IOException {
-    assertThat(exchange("BLPOP k NaN\r\n", false))
-        .isEqualTo("-ERR timeout is not a float or out of range\r\n");
-    assertThat(exchange("BLPOP k 1e400\r\nBRPOP k -1\r\n", false))
-        .isEqualTo("-ERR timeout is negative\r\n-ERR timeout is negative\r\n");
-    assertThat(exchange("BLMOVE a b LEFT RIGHT inf\r\n", false))
-        .isEqualTo("-ERR timeout is negative\r\n");
-    assertThat(exchange("PING a b\r\nTTL k k\r\nLPUSH k\r\n", false)).isEqualTo(
+    assertReply("BLPOP k NaN\r\n",
+        "-ERR timeout is not a float or out of range\r\n");
+    assertReply("BLPOP k 1e400\r\nBRPOP k -1\r\n",
+        "-ERR timeout is negative\r\n-ERR timeout is negative\r\n");
+    assertReply("BLMOVE a b LEFT RIGHT inf\r\n",
+        "-ERR timeout is negative\r\n");
+    assertReply("PING a b\r\nTTL k k\r\nLPUSH k\r\n",
+        
         "-ERR wrong number of arguments for 'ping' command\r\n"
             + "-ERR wrong number of arguments for 'ttl' command\r\n"
             + "-ERR wrong number of arguments for 'lpush' command\r\n");
-    assertThat(exchange("SPOP k -1\r\nXTRIM k MAXLEN -1\r\nZADD zk 1e400 m\r\nZADD zk inf m\r\n",
-        false)).isEqualTo("-ERR value is out of range, must be positive\r\n"
+    assertReply("SPOP k -1\r\nXTRIM k MAXLEN -1\r\nZADD zk 1e400 m\r\nZADD zk inf m\r\n",
+        "-ERR value is out of range, must be positive\r\n"
             + "-ERR The MAXLEN argument must be >= 0.\r\n"
             + "-ERR value is not a valid float\r\n:1\r\n");
   }

@@ -45,24 +45,24 @@ final class FeedClient implements AutoCloseable {
             ws.request(1);
             return null;
           }
-        }).get(10, TimeUnit.SECONDS);
+        }).get(30, TimeUnit.SECONDS);
   }
 
-  /** Connects and waits (up to 10 s) for the hello. */
+  /** Connects and waits (up to 30 s) for the hello. */
   static FeedClient connect(URI uri) throws Exception {
     FeedClient c = new FeedClient(uri);
     assertThat(c.next().path("type").asText()).isEqualTo("hello");
     return c;
   }
 
-  /** The next event, waiting up to 10 s for it. */
+  /** The next event, waiting up to 30 s for it. */
   JsonNode next() throws InterruptedException {
-    JsonNode e = events.poll(10, TimeUnit.SECONDS);
-    assertThat(e).as("an event within 10 s").isNotNull();
+    JsonNode e = events.poll(30, TimeUnit.SECONDS);
+    assertThat(e).as("an event within 30 s").isNotNull();
     return e;
   }
 
-  /** Events until (and with) the first of {@code type}, waiting up to 10 s for each. */
+  /** Events until (and with) the first of {@code type}, waiting up to 30 s for each. */
   List<JsonNode> until(String type) throws InterruptedException {
     List<JsonNode> out = new ArrayList<>();
     JsonNode e;

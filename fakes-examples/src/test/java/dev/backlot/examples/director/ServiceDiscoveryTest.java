@@ -34,7 +34,7 @@ class ServiceDiscoveryTest {
 
   @Test
   void findsEveryConfiguredBackendAtItsHealthRoute() {
-    Map<String, Discovery> found = discovery(Duration.ofSeconds(5)).discoverAll();
+    Map<String, Discovery> found = discovery(Duration.ofSeconds(30)).discoverAll();
 
     assertThat(found.values()).allMatch(Discovery::discovered);
     assertThat(found.get("comfyui").endpoint()).isEqualTo(comfy.baseUri());
@@ -51,7 +51,7 @@ class ServiceDiscoveryTest {
     ServiceEndpoint configured = ServiceEndpoint.of("comfyui", "127.0.0.1", usual, "/system_stats")
         .orPorts(comfy.port());
 
-    Discovery d = new ServiceDiscovery(HTTP, List.of(configured), Duration.ofSeconds(5)).discover(configured).join();
+    Discovery d = new ServiceDiscovery(HTTP, List.of(configured), Duration.ofSeconds(30)).discover(configured).join();
 
     assertThat(d.discovered()).isTrue();
     assertThat(d.endpoint()).isEqualTo(comfy.baseUri());
@@ -61,7 +61,10 @@ class ServiceDiscoveryTest {
   @Test
   void backendsThatNeverAnswerAreReportedAsTimeouts() {
     for (var link : List.of(comfy.link(), llm.link(), wan.link())) {
-      link.toxics().timeout(Direction.UPSTREAM, Duration.ofMillis(600)); // accepts, silence, hangs up
+      // Accepts, then silence for good. (A toxic that hangs up by itself, 600 ms after the
+      // accept, could beat the probes' 300 ms timeout on a stalled machine: "closed", not
+      // "timeout".)
+      link.toxics().timeout(Direction.UPSTREAM, Duration.ZERO);
     }
 
     Map<String, Discovery> found = discovery(Duration.ofMillis(300)).discoverAll();
@@ -69,7 +72,12 @@ class ServiceDiscoveryTest {
     assertThat(found.values()).noneMatch(Discovery::discovered);
     assertThat(found.values()).extracting(Discovery::error).containsOnly("timeout");
     assertThat(comfy.journal().size() + llm.journal().size() + wan.journal().size()).isZero();
-    // the links hang up by themselves, so no held request reaches a fake after this test
+    // Drop the held connections (and the requests they hold), so none reaches a fake when the
+    // next test's reset clears the toxics.
+    for (var link : List.of(comfy.link(), llm.link(), wan.link())) {
+      link.down();
+      link.up();
+    }
     await().atMost(Duration.ofSeconds(20)).until(() ->
         comfy.link().stats().connectionsOpen() + llm.link().stats().connectionsOpen() + wan.link().stats().connectionsOpen() == 0);
   }
