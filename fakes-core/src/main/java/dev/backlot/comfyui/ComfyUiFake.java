@@ -111,17 +111,6 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     this(builder());
   }
 
-  /**
-   * A fake with the defaults.
-   *
-   * @deprecated use {@code new ComfyUiFake()} or {@code ComfyUiFake.builder()...build()}, as
-   *     every fake is constructed
-   */
-  @Deprecated
-  public static ComfyUiFake create() {
-    return new ComfyUiFake();
-  }
-
   public static Builder builder() {
     return new Builder();
   }
