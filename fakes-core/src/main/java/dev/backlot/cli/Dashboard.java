@@ -169,9 +169,9 @@ final class Dashboard {
   private Response asset(Request req, String file, String type) {
     guard.get().checkWithoutToken(req);
     return Response.bytes(200, resource(file), type)
-        .header("Cache-Control", "no-store")
-        .header("X-Content-Type-Options", "nosniff")
-        .header("Content-Security-Policy",
+        .addHeader("Cache-Control", "no-store")
+        .addHeader("X-Content-Type-Options", "nosniff")
+        .addHeader("Content-Security-Policy",
             "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
   }
 

@@ -111,17 +111,6 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
     this(builder());
   }
 
-  /**
-   * A fake with the defaults.
-   *
-   * @deprecated use {@code new ComfyUiFake()} or {@code ComfyUiFake.builder()...build()}, as
-   *     every fake is constructed
-   */
-  @Deprecated
-  public static ComfyUiFake create() {
-    return new ComfyUiFake();
-  }
-
   public static Builder builder() {
     return new Builder();
   }
@@ -602,14 +591,14 @@ public final class ComfyUiFake extends FakeServer<ComfyUiFake> {
           if (!value.isObject()) {
             throw new IllegalArgumentException("'models' must map folders to lists of file names");
           }
-          value.fields().forEachRemaining(e -> models(e.getKey(), names("models." + e.getKey(), e.getValue())));
+          value.properties().forEach(e -> models(e.getKey(), names("models." + e.getKey(), e.getValue())));
         }
         case "embeddings" -> embeddings(names(key, value));
         case "nodes" -> {
           if (!value.isObject()) {
             throw new IllegalArgumentException("'nodes' must map class names to /object_info entries");
           }
-          value.fields().forEachRemaining(e -> node(
+          value.properties().forEach(e -> node(
               NodeType.builder(e.getKey()).fromObjectInfo(e.getValue()).build()));
         }
         default -> {

@@ -83,18 +83,18 @@ final class FileRoutes {
           ? jpegQuality(info[info.length - 1]) : 90;
       // The JDK has no WebP encoder: webp previews are JPEG (see the class notes in the report).
       byte[] jpeg = reencode(bytes, "jpeg", quality);
-      return Response.bytes(200, jpeg, "image/jpeg").header("Content-Disposition", disposition);
+      return Response.bytes(200, jpeg, "image/jpeg").addHeader("Content-Disposition", disposition);
     }
     if ("rgb".equals(channel) || "a".equals(channel)) {
       return Response.bytes(200, reencode(bytes, channel, 0), "image/png")
-          .header("Content-Disposition", disposition);
+          .addHeader("Content-Disposition", disposition);
     }
     String type2 = FileStore.contentType(name);
     if (List.of("text/html", "text/html-sandboxed", "application/xhtml+xml", "text/javascript",
         "text/css").contains(type2)) {
       type2 = "application/octet-stream";
     }
-    return Response.bytes(200, bytes, type2).header("Content-Disposition", disposition);
+    return Response.bytes(200, bytes, type2).addHeader("Content-Disposition", disposition);
   }
 
   private static int jpegQuality(String digits) {

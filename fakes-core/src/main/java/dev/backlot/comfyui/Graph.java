@@ -101,7 +101,7 @@ final class Graph {
         blockCount.put(id, 0);
         blocking.put(id, new LinkedHashMap<>());
         NodeType type = typeOf(id);
-        inputsOf(id).fields().forEachRemaining(e -> {
+        inputsOf(id).properties().forEach(e -> {
           JsonNode v = e.getValue();
           if (isLink(v)) {
             String from = v.get(0).textValue();
@@ -198,7 +198,7 @@ final class Graph {
     StringBuilder b = new StringBuilder("[").append(Py.reprString(classOf(id))).append(", ")
         .append(isChanged.apply(id));
     TreeMap<String, JsonNode> sorted = new TreeMap<>();
-    inputsOf(id).fields().forEachRemaining(e -> sorted.put(e.getKey(), e.getValue()));
+    inputsOf(id).properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
     for (Map.Entry<String, JsonNode> e : sorted.entrySet()) {
       JsonNode v = e.getValue();
       b.append(", (").append(Py.reprString(e.getKey())).append(", ");
@@ -286,7 +286,7 @@ final class Graph {
 
   private JsonNode firstLink(String id, List<String> types) {
     NodeType type = typeOf(id);
-    for (Map.Entry<String, JsonNode> e : iterable(inputsOf(id).fields())) {
+    for (Map.Entry<String, JsonNode> e : inputsOf(id).properties()) {
       if (!isLink(e.getValue())) {
         continue;
       }

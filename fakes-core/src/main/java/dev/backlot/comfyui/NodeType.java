@@ -223,7 +223,7 @@ public final class NodeType {
       outputTooltips.forEach(t::add);
     }
     if (extraInfo != null) {
-      extraInfo.fields().forEachRemaining(e -> info.set(e.getKey(), e.getValue().deepCopy()));
+      extraInfo.properties().forEach(e -> info.set(e.getKey(), e.getValue().deepCopy()));
     }
     return info;
   }
@@ -442,7 +442,7 @@ public final class NodeType {
       JsonNode in = info.path("input");
       for (String cat : List.of("required", "optional", "hidden")) {
         JsonNode c = in.path(cat);
-        Iterator<Map.Entry<String, JsonNode>> it = c.fields();
+        Iterator<Map.Entry<String, JsonNode>> it = c.properties().iterator();
         while (it.hasNext()) {
           Map.Entry<String, JsonNode> e = it.next();
           JsonNode spec = e.getValue();

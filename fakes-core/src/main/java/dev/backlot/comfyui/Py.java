@@ -84,7 +84,7 @@ final class Py {
       return b.append(']').toString();
     }
     b.append('{');
-    Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator();
     boolean first = true;
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -357,7 +357,7 @@ final class Py {
       b.append(']');
     } else if (v.isObject()) {
       b.append('{');
-      Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+      Iterator<Map.Entry<String, JsonNode>> it = v.properties().iterator();
       boolean first = true;
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();

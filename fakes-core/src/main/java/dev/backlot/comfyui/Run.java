@@ -271,7 +271,7 @@ final class Run {
     }
     NodeType t = graph.typeOf(node);
     ObjectNode inputs = graph.inputsOf(node);
-    Iterator<Map.Entry<String, JsonNode>> it = inputs.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = inputs.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       ArrayNode vals = out.putArray(e.getKey());
@@ -552,7 +552,7 @@ final class Run {
     text.put("prompt", Py.dumps(p.prompt()));
     JsonNode extra = p.extraData().get("extra_pnginfo");
     if (extra != null && extra.isObject()) {
-      extra.fields().forEachRemaining(e -> {
+      extra.properties().forEach(e -> {
         String k = e.getKey();
         if (!k.isEmpty() && k.length() < 80 && k.chars().allMatch(c -> c > 0 && c < 256)) {
           text.put(k, Py.dumps(e.getValue()));

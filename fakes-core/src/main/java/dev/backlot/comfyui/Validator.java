@@ -72,7 +72,7 @@ final class Validator {
 
   private Result run(JsonNode partial) {
     List<String> outputs = new ArrayList<>();
-    Iterator<Map.Entry<String, JsonNode>> it = prompt.fields();
+    Iterator<Map.Entry<String, JsonNode>> it = prompt.properties().iterator();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       String id = e.getKey();

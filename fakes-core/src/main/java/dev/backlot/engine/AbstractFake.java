@@ -477,7 +477,7 @@ public abstract class AbstractFake<F extends AbstractFake<F>> implements Fake {
       if (!config.isObject()) {
         throw new IllegalArgumentException("settings must be an object, not " + config);
       }
-      config.fields().forEachRemaining(e -> {
+      config.properties().forEach(e -> {
         if (!configure(e.getKey(), e.getValue())) {
           throw new IllegalArgumentException(Hints.unknown("setting", e.getKey(), fakeName(), settingKeys()));
         }

@@ -238,7 +238,7 @@ public abstract class FakeServer<F extends FakeServer<F>> extends AbstractFake<F
     OptionMap options =
             OptionMap.builder()
                 .set(UndertowOptions.DECODE_URL, false)
-                .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
+                .set(UndertowOptions.DECODE_SLASH, true) // Undertow's name for ALLOW_ENCODED_SLASH
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 // no listener-wide cap: the request path sets it per exchange (chunked bodies
                 // are capped by the request path itself)

@@ -60,8 +60,8 @@ public final class StubConfig {
   public static Stub apply(FakeServer<?> fake, JsonNode stub) {
     validate(stub);
     Stub s = fake.stub(stub.path("method").asText("GET"), stub.get("path").asText());
-    stub.path("query").fields().forEachRemaining(e -> s.query(e.getKey(), e.getValue().asText()));
-    stub.path("header").fields().forEachRemaining(e -> s.header(e.getKey(), e.getValue().asText()));
+    stub.path("query").properties().forEach(e -> s.query(e.getKey(), e.getValue().asText()));
+    stub.path("header").properties().forEach(e -> s.header(e.getKey(), e.getValue().asText()));
     if (stub.has("responses")) {
       JsonNode rs = stub.get("responses");
       Response first = response(rs.get(0));
@@ -103,9 +103,7 @@ public final class StubConfig {
     if (type != null) {
       resp = resp.setHeader("Content-Type", type);
     }
-    var headers = r.path("headers").fields();
-    while (headers.hasNext()) {
-      var h = headers.next();
+    for (var h : r.path("headers").properties()) {
       resp = resp.addHeader(h.getKey(), h.getValue().asText());
     }
     return resp;

@@ -71,6 +71,8 @@ final class WebSocketSessionImpl implements WebSocketSession {
               }
 
               @Override
+              @SuppressWarnings("deprecation") // getData(), Undertow's one way to read the
+              // message, returns xnio's deprecated Pooled
               protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage m) {
                 Pooled<ByteBuffer[]> data = m.getData();
                 try {

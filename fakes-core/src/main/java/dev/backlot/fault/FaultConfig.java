@@ -76,8 +76,8 @@ public final class FaultConfig {
   }
 
   private static HttpRule http(HttpRule r, JsonNode c, String action) {
-    c.path("header").fields().forEachRemaining(e -> r.header(e.getKey(), e.getValue().asText()));
-    c.path("query").fields().forEachRemaining(e -> r.query(e.getKey(), e.getValue().asText()));
+    c.path("header").properties().forEach(e -> r.header(e.getKey(), e.getValue().asText()));
+    c.path("query").properties().forEach(e -> r.query(e.getKey(), e.getValue().asText()));
     when(r, c);
     if (c.has("delayMillis")) {
       r.delay(Duration.ofMillis(positive(c, "delayMillis")));

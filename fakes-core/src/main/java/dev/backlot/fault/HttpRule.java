@@ -266,12 +266,6 @@ public final class HttpRule extends Rule<HttpRule> {
     return this;
   }
 
-  /** @deprecated use {@link #addHeader(String, String)}: the same, under the engine-wide name. */
-  @Deprecated
-  public HttpRule withHeader(String name, String value) {
-    return addHeader(name, value);
-  }
-
   /**
    * Answers 429 in the fake's error shape with {@code Retry-After} (whole seconds, rounded up).
    * Follow with {@link #retryAfterMs()} for backends that also send milliseconds.

@@ -96,7 +96,7 @@ final class FileStore {
   /** {@code GET|HEAD /gradio_api/file=<path>}: the file, a Range of it, or 403. */
   Response serve(Request req, String path) {
     if (path.startsWith("http://") || path.startsWith("https://")) {
-      return Response.status(302).header("Location", path);
+      return Response.status(302).addHeader("Location", path);
     }
     Stored s = files.get(normalize(path.startsWith("/") ? path : "/" + path));
     if (s == null || path.contains("://")) {
@@ -112,17 +112,17 @@ final class FileStore {
         long start = Long.parseLong(se[0]);
         long end = Math.min(Long.parseLong(se[1]), f.size() - 1L);
         if (start >= f.size() || start > end) {
-          return Response.status(416).header("Content-Range", "bytes */" + f.size());
+          return Response.status(416).addHeader("Content-Range", "bytes */" + f.size());
         }
         byte[] part = Arrays.copyOfRange(f.bytes(), (int) start, (int) end + 1);
         return Response.bytes(206, part, type)
-            .header("Content-Range", "bytes " + start + "-" + end + "/" + f.size())
-            .header("Accept-Ranges", "bytes")
-            .header("Content-Disposition", inline ? "inline" : "attachment");
+            .addHeader("Content-Range", "bytes " + start + "-" + end + "/" + f.size())
+            .addHeader("Accept-Ranges", "bytes")
+            .addHeader("Content-Disposition", inline ? "inline" : "attachment");
       }
     }
     return Response.bytes(200, f.bytes(), type)
-        .header("Accept-Ranges", "bytes")
-        .header("Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\"" + f.name() + "\"");
+        .addHeader("Accept-Ranges", "bytes")
+        .addHeader("Content-Disposition", (inline ? "inline" : "attachment") + "; filename=\"" + f.name() + "\"");
   }
 }

@@ -442,72 +442,6 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
       return this;
     }
 
-    // Replies and pacing are set on the fake ({@code llm.reply("x")}), one way for the initial
-    // state and the live one; these mirrors program the same through setup, so reset() restores
-    // them.
-
-    /** @deprecated set replies on the fake: {@code .setup(f -> f.reply(text))}, or {@code llm.reply(text)}. */
-    @Deprecated
-    public Builder reply(String text) {
-      return reply(Reply.text(text));
-    }
-
-    /** @deprecated set replies on the fake: {@code .setup(f -> f.reply(reply))}. */
-    @Deprecated
-    public Builder reply(Reply reply) {
-      java.util.Objects.requireNonNull(reply, "reply");
-      return setup(f -> f.reply(reply));
-    }
-
-    /** @deprecated set replies on the fake: {@code .setup(f -> f.replyFor(model, text))}. */
-    @Deprecated
-    public Builder replyFor(String model, String text) {
-      return replyFor(model, Reply.text(text));
-    }
-
-    /** @deprecated set replies on the fake: {@code .setup(f -> f.replyFor(model, reply))}. */
-    @Deprecated
-    public Builder replyFor(String model, Reply reply) {
-      java.util.Objects.requireNonNull(model, "model");
-      java.util.Objects.requireNonNull(reply, "reply");
-      return setup(f -> f.replyFor(model, reply));
-    }
-
-    /** @deprecated set replies on the fake: {@code .setup(f -> f.replyWhen(regex, text))}. */
-    @Deprecated
-    public Builder replyWhen(String regex, String text) {
-      return replyWhen(regex, Reply.text(text));
-    }
-
-    /** @deprecated set replies on the fake: {@code .setup(f -> f.replyWhen(regex, reply))}. */
-    @Deprecated
-    public Builder replyWhen(String regex, Reply reply) {
-      java.util.regex.Pattern.compile(regex); // a bad pattern fails here, not at start
-      java.util.Objects.requireNonNull(reply, "reply");
-      return setup(f -> f.replyWhen(regex, reply));
-    }
-
-    /** @deprecated set replies on the fake: {@code .setup(f -> f.replyWith(fn))}. */
-    @Deprecated
-    public Builder replyWith(Function<LlmRequest, Reply> fn) {
-      java.util.Objects.requireNonNull(fn, "fn");
-      return setup(f -> f.replyWith(fn));
-    }
-
-    /** @deprecated set it on the fake: {@code .setup(f -> f.streamChunkSize(n))}. */
-    @Deprecated
-    public Builder streamChunkSize(int characters) {
-      checkChunkSize(characters);
-      return setup(f -> f.streamChunkSize(characters));
-    }
-
-    /** @deprecated set it on the fake: {@code .setup(f -> f.streamDelay(d))}. */
-    @Deprecated
-    public Builder streamDelay(Duration delay) {
-      checkDelay(delay);
-      return setup(f -> f.streamDelay(delay));
-    }
-
     /**
      * The standalone launcher's settings for this fake, besides the engine's own:
      *
@@ -537,20 +471,34 @@ public final class OpenAiFake extends FakeServer<OpenAiFake> {
         case "models" -> each(key, value, m -> model(m.isTextual() ? Model.of(m.asText()) : modelOf(m)));
         case "masterKey" -> masterKey(text(key, value));
         case "keys" -> each(key, value, k -> key(k.isTextual() ? ApiKey.of(k.asText()) : keyOf(k)));
-        case "reply" -> reply(text(key, value));
+        // replies and pacing live on the fake; through setup they are there from the start and
+        // come back on reset(). Each value is checked here, so a bad one fails at configure time.
+        case "reply" -> {
+          String text = text(key, value);
+          setup(f -> f.reply(text));
+        }
         case "replies" -> each(key, value, r -> {
           Hints.requireKnown("reply setting", r.fieldNames(), "openai", REPLY_KEYS);
           String text = text("replies[].text", r.get("text"));
           if (r.hasNonNull("model")) {
-            replyFor(text("replies[].model", r.get("model")), text);
+            String model = text("replies[].model", r.get("model"));
+            setup(f -> f.replyFor(model, text));
           } else if (r.hasNonNull("when")) {
-            replyWhen(text("replies[].when", r.get("when")), text);
+            String regex = text("replies[].when", r.get("when"));
+            java.util.regex.Pattern.compile(regex); // a bad pattern fails here, not at start
+            setup(f -> f.replyWhen(regex, text));
           } else {
             throw new IllegalArgumentException("each of 'replies' needs a 'model' or a 'when'");
           }
         });
-        case "streamChunkSize" -> streamChunkSize(intValue(key, value));
-        case "streamDelayMs" -> streamDelay(Duration.ofMillis(longValue(key, value)));
+        case "streamChunkSize" -> {
+          int characters = checkChunkSize(intValue(key, value));
+          setup(f -> f.streamChunkSize(characters));
+        }
+        case "streamDelayMs" -> {
+          Duration delay = checkDelay(Duration.ofMillis(longValue(key, value)));
+          setup(f -> f.streamDelay(delay));
+        }
         default -> {
           return super.configure(key, value);
         }

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Where jedis-mock's reply to one of its commands differs from Redis's, the reply Redis gives:
  * applied to the replies inside EXEC arrays and to scripts' {@code redis.call}s (top-level
- * replies get the same corrections in {@link FakeRedis}).
+ * replies get the same corrections in {@link Replies#asRedisReplies}).
  */
 final class ReplyFixes {
 

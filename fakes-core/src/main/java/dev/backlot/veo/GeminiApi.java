@@ -67,7 +67,7 @@ final class GeminiApi {
     }
     Clip clip = fake.clipOf(id).orElseThrow(() -> missing(id));
     return Response.bytes(200, clip.bytes(), Media.MP4)
-        .header("Content-Disposition", "attachment");
+        .addHeader("Content-Disposition", "attachment");
   }
 
   private Response fileResource(Request req) {

@@ -136,18 +136,6 @@ public final class Response {
     return new Response(status, List.copyOf(h), body, sse, later);
   }
 
-  /** @deprecated use {@link #addHeader(String, String)}: the same, under the engine-wide name. */
-  @Deprecated
-  public Response header(String name, String value) {
-    return addHeader(name, value);
-  }
-
-  /** @deprecated use {@link #setHeader(String, String)}: the same, under the engine-wide name. */
-  @Deprecated
-  public Response withHeader(String name, String value) {
-    return setHeader(name, value);
-  }
-
   /** This response with these headers added, in order, copying the list once. */
   public Response headers(Header... more) {
     if (more.length == 0) {

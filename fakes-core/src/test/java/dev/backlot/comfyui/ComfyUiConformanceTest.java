@@ -78,7 +78,7 @@ class ComfyUiConformanceTest {
       assertThat(history.at("/status/completed").asBoolean()).isTrue();
 
       Map<String, List<byte[]>> images = new LinkedHashMap<>();
-      history.get("outputs").fields().forEachRemaining(e -> {
+      history.get("outputs").properties().forEach(e -> {
         List<byte[]> list = new ArrayList<>();
         for (JsonNode image : e.getValue().path("images")) {
           String q = Http.query(Http.params("filename", image.get("filename").asText(),

@@ -107,7 +107,7 @@ class ComfyUiSameSeedTest {
       ObjectNode body = Json.object();
       body.set("prompt", Workflows.example());
       body.put("client_id", sid);
-      ObjectNode preview = body.with("prompt").putObject("10");
+      ObjectNode preview = ((ObjectNode) body.get("prompt")).putObject("10");
       preview.put("class_type", "PreviewImage");
       preview.putObject("inputs").putArray("images").add("8").add(0);
       HttpResponse<String> queued = send(comfy, "POST", "/prompt", body.toString());

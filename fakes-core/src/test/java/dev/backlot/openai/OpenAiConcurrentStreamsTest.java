@@ -82,9 +82,9 @@ class OpenAiConcurrentStreamsTest {
     OpenAiFake fake =
         OpenAiFake.builder()
             .clock(clock)
-            .replyWith(call -> Reply.text(replyFor(call.prompt())))
-            .streamChunkSize(4)
-            .streamDelay(Duration.ofMillis(50))
+            .setup(x -> x.replyWith(call -> Reply.text(replyFor(call.prompt())))
+                .streamChunkSize(4)
+                .streamDelay(Duration.ofMillis(50)))
             .start();
     open.add(fake);
     List<Future<String>> results = startClients(client(fake));
@@ -118,9 +118,9 @@ class OpenAiConcurrentStreamsTest {
   void fiftyStreamsOnTheSystemClockFinishByThemselves() throws Exception {
     OpenAiFake fake =
         OpenAiFake.builder()
-            .replyWith(call -> Reply.text(replyFor(call.prompt())))
-            .streamChunkSize(4)
-            .streamDelay(Duration.ofMillis(2))
+            .setup(x -> x.replyWith(call -> Reply.text(replyFor(call.prompt())))
+                .streamChunkSize(4)
+                .streamDelay(Duration.ofMillis(2)))
             .start();
     open.add(fake);
     List<Future<String>> results = startClients(client(fake));

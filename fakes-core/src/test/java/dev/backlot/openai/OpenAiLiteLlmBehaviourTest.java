@@ -214,7 +214,7 @@ class OpenAiLiteLlmBehaviourTest {
 
   @Test
   void aStringMockResponseStreamsInChunksAndADictIsReturnedAsIs() throws Exception {
-    OpenAiFake f = start(OpenAiFake.builder().streamChunkSize(3));
+    OpenAiFake f = start(OpenAiFake.builder().setup(x -> x.streamChunkSize(3)));
     HttpResponse<String> r = send(f, "POST", CHAT, HI + ",\"stream\":true,\"mock_response\":\"Hello world\"}");
     List<String> data = dataLines(r.body());
     assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
@@ -288,7 +288,7 @@ class OpenAiLiteLlmBehaviourTest {
 
   @Test
   void aCutStreamEndsWithoutDoneAndTheSdkSeesAnIoFailure() {
-    OpenAiFake f = start(OpenAiFake.builder().reply("0123456789abcdef").streamChunkSize(4));
+    OpenAiFake f = start(OpenAiFake.builder().setup(x -> x.reply("0123456789abcdef").streamChunkSize(4)));
     f.cutStreamAfter(2);
     OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(f.baseUri() + "/v1").apiKey("sk-x").maxRetries(0).build();
     open.add(client::close);
@@ -328,7 +328,7 @@ class OpenAiLiteLlmBehaviourTest {
 
   @Test
   void azureStyleRoutesTakeTheModelFromThePath() throws Exception {
-    OpenAiFake f = start(OpenAiFake.builder().replyFor("gpt-4o", "azure says hi"));
+    OpenAiFake f = start(OpenAiFake.builder().setup(x -> x.replyFor("gpt-4o", "azure says hi")));
     HttpResponse<String> r =
         send(f, "POST", "/openai/deployments/gpt-4o/chat/completions?api-version=2024-06-01",
             "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
@@ -346,7 +346,7 @@ class OpenAiLiteLlmBehaviourTest {
 
   @Test
   void resetReturnsToTheBuildersStateAndRunsSetup() throws Exception {
-    OpenAiFake f = start(OpenAiFake.builder().reply("initial").setup(x -> x.replyWhen("setup", "from setup")));
+    OpenAiFake f = start(OpenAiFake.builder().setup(x -> x.reply("initial").replyWhen("setup", "from setup")));
     String firstId = Json.parse(send(f, "POST", CHAT, HI + "}").body()).get("id").asText();
     f.reply("changed").rateLimitNext(3).failStreamAfter(1);
     assertThat(content(send(f, "POST", CHAT, "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"setup\"}]}")))

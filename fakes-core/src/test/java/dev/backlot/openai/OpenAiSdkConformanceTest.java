@@ -92,7 +92,7 @@ class OpenAiSdkConformanceTest {
 
   @Test
   void chatCompletionReturnsTheConfiguredReplyWithPlausibleUsage() {
-    OpenAiFake fake = start(OpenAiFake.builder().reply(REPLY));
+    OpenAiFake fake = start(OpenAiFake.builder().setup(x -> x.reply(REPLY)));
 
     ChatCompletion c = client(fake).chat().completions().create(chat("gpt-4o-mini", "Say something"));
 
@@ -119,7 +119,7 @@ class OpenAiSdkConformanceTest {
 
   @Test
   void streamedChunksReassembleToTheConfiguredReplyAndEndWithDone() {
-    OpenAiFake fake = start(OpenAiFake.builder().reply(REPLY).streamChunkSize(5));
+    OpenAiFake fake = start(OpenAiFake.builder().setup(x -> x.reply(REPLY).streamChunkSize(5)));
     List<ChatCompletionChunk> chunks;
     try (StreamResponse<ChatCompletionChunk> s =
         client(fake).chat().completions().createStreaming(chat("gpt-4o-mini", "stream please"))) {
@@ -141,7 +141,7 @@ class OpenAiSdkConformanceTest {
 
   @Test
   void includeUsageAddsAFinalChunkWithUsageAndNoChoices() {
-    OpenAiFake fake = start(OpenAiFake.builder().reply(REPLY));
+    OpenAiFake fake = start(OpenAiFake.builder().setup(x -> x.reply(REPLY)));
     ChatCompletionCreateParams params =
         chat("gpt-4o-mini", "count me")
             .toBuilder()
@@ -165,7 +165,8 @@ class OpenAiSdkConformanceTest {
   void streamingIsPacedOnTheFakesClock() throws Exception {
     ManualClock clock = Clock.manual();
     OpenAiFake fake =
-        start(OpenAiFake.builder().clock(clock).reply("abcdefghij").streamChunkSize(2).streamDelay(Duration.ofMillis(100)));
+        start(OpenAiFake.builder().clock(clock)
+            .setup(x -> x.reply("abcdefghij").streamChunkSize(2).streamDelay(Duration.ofMillis(100))));
     OpenAIClient client = client(fake);
     List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<Void> done =
@@ -192,7 +193,7 @@ class OpenAiSdkConformanceTest {
 
   @Test
   void routesWorkWithoutTheV1Prefix() {
-    OpenAiFake fake = start(OpenAiFake.builder().reply("no prefix"));
+    OpenAiFake fake = start(OpenAiFake.builder().setup(x -> x.reply("no prefix")));
     ChatCompletion c = client(fake, "", "sk-x", 0).chat().completions().create(chat("gpt-4o", "hi"));
     assertThat(c.choices().get(0).message().content()).contains("no prefix");
     fake.journal().verify(RequestPattern.post("/chat/completions"));
@@ -200,7 +201,7 @@ class OpenAiSdkConformanceTest {
 
   @Test
   void textCompletionsPlainAndStreamed() {
-    OpenAiFake fake = start(OpenAiFake.builder().replyWhen("^Once", " upon a time"));
+    OpenAiFake fake = start(OpenAiFake.builder().setup(x -> x.replyWhen("^Once", " upon a time")));
     OpenAIClient client = client(fake);
     CompletionCreateParams params =
         CompletionCreateParams.builder().model("gpt-3.5-turbo-instruct").prompt("Once").build();
@@ -272,7 +273,7 @@ class OpenAiSdkConformanceTest {
 
   @Test
   void a429WithRetryAfterIsRetriedByTheSdkWhichThenSucceeds() {
-    OpenAiFake fake = start(OpenAiFake.builder().reply("finally"));
+    OpenAiFake fake = start(OpenAiFake.builder().setup(x -> x.reply("finally")));
     fake.rateLimitNext(2, Duration.ofMillis(20));
 
     ChatCompletion c = client(fake).chat().completions().create(chat("gpt-4o-mini", "retry me"));
@@ -327,7 +328,7 @@ class OpenAiSdkConformanceTest {
 
   @Test
   void aMidStreamErrorSurfacesAsTheSdksSseException() {
-    OpenAiFake fake = start(OpenAiFake.builder().reply(REPLY).streamChunkSize(4));
+    OpenAiFake fake = start(OpenAiFake.builder().setup(x -> x.reply(REPLY).streamChunkSize(4)));
     fake.failStreamAfter(3);
     List<String> got = new ArrayList<>();
 

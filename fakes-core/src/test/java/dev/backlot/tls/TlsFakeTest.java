@@ -200,7 +200,7 @@ class TlsFakeTest {
 
   @Test
   void openAiJavaOverHttpsWithTheFakesTrustManager() {
-    try (OpenAiFake llm = OpenAiFake.builder().https().reply("Hello over TLS").start()) {
+    try (OpenAiFake llm = OpenAiFake.builder().https().setup(x -> x.reply("Hello over TLS")).start()) {
       OpenAIClient client = OpenAIOkHttpClient.builder()
           .baseUrl(llm.baseUri() + "/v1")
           .apiKey("sk-test")

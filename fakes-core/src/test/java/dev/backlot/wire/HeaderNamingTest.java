@@ -25,14 +25,6 @@ class HeaderNamingTest {
   }
 
   @Test
-  @SuppressWarnings("deprecation")
-  void theOldNamesStillMeanWhatTheyMeant() {
-    Response r = Response.status(200).header("A", "1").header("A", "2").withHeader("B", "1")
-        .withHeader("B", "2");
-    assertThat(r.headers()).extracting(Response.Header::value).containsExactly("1", "2", "2");
-  }
-
-  @Test
   void aFaultRulesAnswerTakesAddHeaderAndSetHeaderTheSameWay() throws Exception {
     try (HttpFake fake = new HttpFake().start()) {
       fake.faults().on("GET", "/x").status(503)

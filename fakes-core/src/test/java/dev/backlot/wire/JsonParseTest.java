@@ -141,8 +141,8 @@ class JsonParseTest {
   private static void sameShape(JsonNode a, JsonNode e, String doc) {
     assertThat(a.getClass()).as(doc).isEqualTo(e.getClass());
     if (e.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> x = a.fields();
-      Iterator<Map.Entry<String, JsonNode>> y = e.fields();
+      Iterator<Map.Entry<String, JsonNode>> x = a.properties().iterator();
+      Iterator<Map.Entry<String, JsonNode>> y = e.properties().iterator();
       while (y.hasNext()) {
         Map.Entry<String, JsonNode> ey = y.next();
         Map.Entry<String, JsonNode> ex = x.next();
