@@ -51,6 +51,11 @@ public final class CablecastFake extends FakeServer<CablecastFake> {
   private final CablecastLibrary declare;
   private volatile Library.Snapshot defaultLibrary;
 
+  /** A fake with the defaults (as {@code builder().build()}): random port, system clock. */
+  public CablecastFake() {
+    this(new Builder());
+  }
+
   private CablecastFake(Builder b) {
     super("cablecast", b);
     this.username = b.username;

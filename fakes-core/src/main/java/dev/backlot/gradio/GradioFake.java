@@ -79,6 +79,11 @@ public final class GradioFake extends FakeServer<GradioFake> {
   private final EventQueue queue = new EventQueue(this);
   private final Object joinLock = new Object();
 
+  /** A fake with the defaults (as {@code builder().build()}): random port, system clock. */
+  public GradioFake() {
+    this(new Builder());
+  }
+
   private GradioFake(Builder b) {
     super("gradio", b);
     this.app = b.app != null ? b.app : Presets.wan2gp();

@@ -99,6 +99,11 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
   /** A task: its request, its video, and the file id it gets when it succeeds. */
   private record Task(String id, long fileId, VideoRequest request, Supplier<byte[]> video) {}
 
+  /** A fake with the defaults: random port, system clock, any bearer key, no limits (as {@code builder().build()}). */
+  public MiniMaxFake() {
+    this(new Builder());
+  }
+
   private MiniMaxFake(Builder b) {
     super("minimax", b);
     this.apiKeys = Set.copyOf(b.apiKeys);
@@ -118,10 +123,6 @@ public final class MiniMaxFake extends FakeServer<MiniMaxFake> {
         .build();
   }
 
-  /** A fake with the defaults: random port, system clock, any bearer key, no limits. */
-  public static MiniMaxFake create() {
-    return builder().build();
-  }
 
   /** A builder: set keys, timing, limits, then {@code start()}. */
   public static Builder builder() {

@@ -76,6 +76,11 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
   /** A live task: its creation and its (lazily rendered) video. */
   private record Task(String id, Instant createdAt, TaskRequest request, Supplier<byte[]> video) {}
 
+  /** A fake with the defaults: random port, system clock, any bearer key accepted (as {@code builder().build()}). */
+  public RunwayFake() {
+    this(new Builder());
+  }
+
   private RunwayFake(Builder b) {
     super("runway", b);
     this.apiKeys = Set.copyOf(b.apiKeys);
@@ -92,10 +97,6 @@ public final class RunwayFake extends FakeServer<RunwayFake> {
         .build();
   }
 
-  /** A fake with the defaults: random port, system clock, any bearer key accepted. */
-  public static RunwayFake create() {
-    return builder().build();
-  }
 
   /** A builder: set keys, timing, limits, then {@code start()}. */
   public static Builder builder() {

@@ -91,6 +91,11 @@ public final class VeoFake extends FakeServer<VeoFake> {
   /** Outputs named when an operation is accepted: Gemini file ids, or a GCS folder. */
   record Plan(List<String> fileIds, String bucket, String objectPrefix, GcsSink sink) {}
 
+  /** A fake with the defaults (as {@code builder().build()}), not started yet. */
+  public VeoFake() {
+    this(new Builder());
+  }
+
   private VeoFake(Builder b) {
     super("veo", b);
     this.models = Collections.unmodifiableSet(new LinkedHashSet<>(b.models));
@@ -104,10 +109,6 @@ public final class VeoFake extends FakeServer<VeoFake> {
         .build();
   }
 
-  /** A fake with the defaults (not started). */
-  public static VeoFake create() {
-    return builder().build();
-  }
 
   public static Builder builder() {
     return new Builder();

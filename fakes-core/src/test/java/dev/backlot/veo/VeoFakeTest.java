@@ -458,7 +458,7 @@ class VeoFakeTest {
   @Test
   void bareOnTheSystemClockAnOperationFinishesInAFewSecondsWithAnEightSecondClip(@TempDir Path dir)
       throws Exception {
-    try (VeoFake bare = VeoFake.create().start()) {
+    try (VeoFake bare = new VeoFake().start()) {
       String base = bare.baseUri().toString().replaceAll("/$", "");
       HttpResponse<String> created = http.send(HttpRequest.newBuilder(
               URI.create(base + String.format(CREATE, "veo-3.1-generate-preview") + "?key=anything"))
