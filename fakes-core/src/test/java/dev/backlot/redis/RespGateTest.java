@@ -37,38 +37,23 @@ class RespGateTest {
 
   /**
    * Sends {@code raw} on a new connection and asserts the server answers exactly {@code expected}
-   * and keeps the connection open. Reads until that many characters came (however long a stalled
-   * machine takes), then listens a moment longer for anything extra.
+   * and keeps the connection open.
    */
   private void assertReply(String raw, String expected) throws IOException {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 30_000);
-      s.setSoTimeout(30_000);
-      OutputStream out = s.getOutputStream();
-      out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
-      InputStream in = s.getInputStream();
-      StringBuilder sb = new StringBuilder();
-      byte[] buf = new byte[4096];
-      try {
-        int n;
-        while (sb.length() < expected.length() && (n = in.read(buf)) >= 0) {
-          sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-        }
-        s.setSoTimeout(300); // anything more, or a close, would show now
-        while ((n = in.read(buf)) >= 0) {
-          sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-        }
-        sb.append("<closed>");
-      } catch (java.net.SocketTimeoutException e) {
-        // still open
-      }
-      assertThat(sb.toString()).isEqualTo(expected);
-    }
+    assertThat(talk(raw, expected.length())).isEqualTo(expected);
   }
 
   /** Sends {@code raw} on a new connection; what came back until the server closed it. */
   private String exchange(String raw) throws IOException {
+    return talk(raw, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Sends {@code raw} and reads until {@code length} characters came or the server closed
+   * (however long a stalled machine takes), then listens a moment longer for anything extra; a
+   * close shows as {@code <closed>}.
+   */
+  private String talk(String raw, int length) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", fake.port()), 30_000);
       s.setSoTimeout(30_000);
@@ -80,6 +65,10 @@ class RespGateTest {
       byte[] buf = new byte[4096];
       try {
         int n;
+        while (sb.length() < length && (n = in.read(buf)) >= 0) {
+          sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+        }
+        s.setSoTimeout(300); // anything more, or a close, would show now
         while ((n = in.read(buf)) >= 0) {
           sb.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
         }
